@@ -1,0 +1,65 @@
+import { errorCode } from "./error-code";
+
+/** The execution role in another account could not be assumed. */
+export class RoleAssumptionError extends Error {
+  override readonly name = "RoleAssumptionError";
+
+  constructor(
+    readonly account: string,
+    readonly roleArn: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `cannot assume ${roleArn} in account ${account}: ${errorCode(cause) ?? "error"}: ${(cause as Error)?.message}`,
+    );
+  }
+}
+
+/** The role would go into an account the policy does not name; the service never does that. */
+export class AccountNotNamedError extends Error {
+  override readonly name = "AccountNotNamedError";
+
+  constructor(readonly account: string) {
+    super(`account ${account} is not named in the policy, so no role is assumed into it`);
+  }
+}
+
+/** The connection cannot be seen from the account and region where it was looked for. */
+export class ConnectionNotFoundError extends Error {
+  override readonly name = "ConnectionNotFoundError";
+
+  constructor(
+    readonly connectionId: string,
+    readonly account: string,
+    readonly region: string,
+  ) {
+    super(`peering connection ${connectionId} is not visible in account ${account} region ${region}`);
+  }
+}
+
+/** The connection was accepted but did not become active within the bounded wait (or hit a dead end). */
+export class ActivationTimeoutError extends Error {
+  override readonly name = "ActivationTimeoutError";
+
+  constructor(
+    readonly connectionId: string,
+    readonly lastStatus: string,
+    readonly waitedSeconds: number,
+  ) {
+    super(
+      `peering connection ${connectionId} did not become active within ${waitedSeconds}s (last status ${lastStatus}); routes not installed`,
+    );
+  }
+}
+
+/** Some planned routes could not be created; the decision record lists them. */
+export class RouteFailuresError extends Error {
+  override readonly name = "RouteFailuresError";
+
+  constructor(
+    readonly connectionId: string,
+    readonly failed: string[],
+  ) {
+    super(`peering connection ${connectionId}: ${failed.length} route(s) not created: ${failed.join("; ")}`);
+  }
+}

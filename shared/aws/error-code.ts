@@ -1,0 +1,13 @@
+/** The AWS error code of an SDK error (`RouteAlreadyExists`, `InvalidRoute.NotFound`, …), if it has one. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { name, Code } = error as { name?: unknown; Code?: unknown };
+  if (typeof Code === "string") return Code;
+  return typeof name === "string" ? name : undefined;
+}
+
+/** Compares codes case-insensitively: implementations spell `…ID.NotFound` and `…Id.NotFound` both ways. */
+export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
+  const code = errorCode(error)?.toLowerCase();
+  return code !== undefined && codes.some((c) => c.toLowerCase() === code);
+}

@@ -1,0 +1,67 @@
+import { DescribeVpcsCommand, type EC2Client, paginateDescribeRouteTables } from "@aws-sdk/client-ec2";
+import type { DecisionFacts, PeeringConnection, RouteTable, RouteTablesRead } from "../facts";
+import { ConnectionNotFoundError } from "./aws-errors";
+import type { AwsSessions } from "./sessions";
+import { toPeeringConnection, toRouteTable, toVpcCidrs } from "./to-facts";
+import { type WaitBounds, waitForConnectionVisible } from "./waiters";
+
+/** Re-reads a connection where it is accepted: the event's own copy of it is never trusted. */
+export async function readConnection(
+  sessions: AwsSessions,
+  where: { connectionId: string; account: string; region: string },
+  bounds: WaitBounds,
+): Promise<PeeringConnection> {
+  const { connection } = await waitForConnectionVisible(
+    sessions.ec2(where.account, where.region),
+    where.connectionId,
+    bounds,
+  );
+  if (!connection) throw new ConnectionNotFoundError(where.connectionId, where.account, where.region);
+  return toPeeringConnection(connection);
+}
+
+/** Everything `decide` needs beyond the connection, read in parallel on both sides. */
+export async function readDecisionFacts(
+  sessions: AwsSessions,
+  connection: PeeringConnection,
+): Promise<DecisionFacts> {
+  const { accepter, requester } = connection;
+  const accepterEc2 = sessions.ec2(accepter.account, accepter.region);
+  const [accepterCidrs, accepterRouteTables, requesterRouteTables] = await Promise.all([
+    readVpcCidrs(accepterEc2, accepter.vpcId),
+    readRouteTables(accepterEc2, accepter.vpcId),
+    readRemoteRouteTables(sessions, requester),
+  ]);
+  return { connection, accepterCidrs, accepterRouteTables, requesterRouteTables };
+}
+
+export async function readVpcCidrs(ec2: EC2Client, vpcId: string): Promise<string[]> {
+  const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+  return Vpcs?.[0] ? toVpcCidrs(Vpcs[0]) : [];
+}
+
+export async function readRouteTables(ec2: EC2Client, vpcId: string): Promise<RouteTable[]> {
+  const tables: RouteTable[] = [];
+  const pages = paginateDescribeRouteTables(
+    { client: ec2 },
+    { Filters: [{ Name: "vpc-id", Values: [vpcId] }] },
+  );
+  for await (const page of pages) tables.push(...(page.RouteTables ?? []).map(toRouteTable));
+  return tables;
+}
+
+/** A side in another account is readable only through its role; without one, say why instead of failing. */
+async function readRemoteRouteTables(
+  sessions: AwsSessions,
+  side: { account: string; region: string; vpcId: string },
+): Promise<RouteTablesRead> {
+  try {
+    await sessions.ensureAccess(side.account);
+  } catch (error) {
+    return { readable: false, reason: (error as Error).message };
+  }
+  return {
+    readable: true,
+    tables: await readRouteTables(sessions.ec2(side.account, side.region), side.vpcId),
+  };
+}

@@ -1,0 +1,114 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { AccountNotNamedError, RoleAssumptionError } from "./aws-errors";
+
+export interface SessionOptions {
+  /** The account the function runs in: its own credentials serve there, no role is assumed. */
+  homeAccount: string;
+  roleName: string;
+  externalId?: string;
+  /** Accounts a role may be assumed into (those the policy names). */
+  allowedAccounts: ReadonlySet<string>;
+  now?: () => number;
+}
+
+interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+interface CachedCredentials {
+  credentials: Promise<TemporaryCredentials>;
+  /** Known once AssumeRole has answered. */
+  expiresAt?: number;
+}
+
+// Renew a little before expiry so a call never starts with credentials about to lapse.
+const RENEW_BEFORE_MS = 5 * 60 * 1000;
+
+/** EC2 clients per account and region, built once per container, with STS credentials cached per account. */
+export class AwsSessions {
+  private readonly clients = new Map<string, EC2Client>();
+  private readonly credentials = new Map<string, CachedCredentials>();
+  private readonly sts = new STSClient(clientDefaults());
+  private readonly now: () => number;
+
+  constructor(private readonly options: SessionOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get homeAccount(): string {
+    return this.options.homeAccount;
+  }
+
+  /** Proves the account is reachable (assuming its role if needed); throws a typed error if not. */
+  async ensureAccess(account: string): Promise<void> {
+    if (account !== this.options.homeAccount) await this.credentialsFor(account);
+  }
+
+  ec2(account: string, region: string): EC2Client {
+    const key = `${account}/${region}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new EC2Client({
+        ...clientDefaults(),
+        region,
+        ...(account !== this.options.homeAccount && { credentials: () => this.credentialsFor(account) }),
+      });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  private credentialsFor(account: string): Promise<TemporaryCredentials> {
+    if (!this.options.allowedAccounts.has(account)) return Promise.reject(new AccountNotNamedError(account));
+    const cached = this.credentials.get(account);
+    if (cached && (cached.expiresAt === undefined || cached.expiresAt - this.now() > RENEW_BEFORE_MS)) {
+      return cached.credentials;
+    }
+    const entry: CachedCredentials = { credentials: this.assumeRole(account) };
+    this.credentials.set(account, entry);
+    entry.credentials.then(
+      (credentials) => {
+        entry.expiresAt = credentials.expiration.getTime();
+      },
+      // A failure is not cached: the next attempt may succeed once the role exists.
+      () => this.credentials.delete(account),
+    );
+    return entry.credentials;
+  }
+
+  private async assumeRole(account: string): Promise<TemporaryCredentials> {
+    const roleArn = `arn:aws:iam::${account}:role/${this.options.roleName}`;
+    try {
+      const { Credentials: c } = await this.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: "peering-autopilot",
+          ...(this.options.externalId && { ExternalId: this.options.externalId }),
+        }),
+      );
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+        throw new Error("AssumeRole returned no credentials");
+      }
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: new Date(c.Expiration),
+      };
+    } catch (error) {
+      throw new RoleAssumptionError(account, roleArn, error);
+    }
+  }
+}
+
+/**
+ * No explicit endpoint, so the standard AWS_ENDPOINT_URL variables can point every client at an
+ * emulator. Adaptive retries absorb EC2's RequestLimitExceeded without hand-written loops.
+ */
+function clientDefaults() {
+  return { retryMode: "adaptive", maxAttempts: 5 } as const;
+}

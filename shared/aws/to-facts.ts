@@ -1,0 +1,72 @@
+import type {
+  RouteTable as Ec2RouteTable,
+  Vpc,
+  VpcPeeringConnection,
+  VpcPeeringConnectionVpcInfo,
+} from "@aws-sdk/client-ec2";
+import type { PeeringConnection, PeeringSide, Route, RouteTable } from "../facts";
+
+/** SDK shapes to plain facts: the only place that knows how EC2 spells things. */
+
+export function toPeeringConnection(pcx: VpcPeeringConnection): PeeringConnection {
+  return {
+    id: pcx.VpcPeeringConnectionId ?? "",
+    status: pcx.Status?.Code ?? "unknown",
+    requester: toPeeringSide(pcx.RequesterVpcInfo),
+    accepter: toPeeringSide(pcx.AccepterVpcInfo),
+    tags: toTagMap(pcx.Tags),
+  };
+}
+
+/** The set when present, else the primary block (older responses and some emulators give only that). */
+function toPeeringSide(info: VpcPeeringConnectionVpcInfo | undefined): PeeringSide {
+  const ipv4 = info?.CidrBlockSet?.length ? info.CidrBlockSet.map((c) => c.CidrBlock) : [info?.CidrBlock];
+  const ipv6 = (info?.Ipv6CidrBlockSet ?? []).map((c) => c.Ipv6CidrBlock);
+  return {
+    account: info?.OwnerId ?? "",
+    region: info?.Region ?? "",
+    vpcId: info?.VpcId ?? "",
+    cidrs: [...ipv4, ...ipv6].filter((c): c is string => Boolean(c)),
+  };
+}
+
+/** Only associated blocks count: one being added or removed is not yet (or no longer) the VPC's. */
+export function toVpcCidrs(vpc: Vpc): string[] {
+  const ipv4 = (vpc.CidrBlockAssociationSet ?? [])
+    .filter((a) => a.CidrBlockState?.State === "associated")
+    .map((a) => a.CidrBlock);
+  const ipv6 = (vpc.Ipv6CidrBlockAssociationSet ?? [])
+    .filter((a) => a.Ipv6CidrBlockState?.State === "associated")
+    .map((a) => a.Ipv6CidrBlock);
+  const cidrs = [...ipv4, ...ipv6].filter((c): c is string => Boolean(c));
+  return cidrs.length > 0 ? cidrs : [vpc.CidrBlock].filter((c): c is string => Boolean(c));
+}
+
+export function toRouteTable(table: Ec2RouteTable): RouteTable {
+  return {
+    id: table.RouteTableId ?? "",
+    main: (table.Associations ?? []).some((a) => a.Main),
+    tags: toTagMap(table.Tags),
+    routes: (table.Routes ?? []).flatMap((r): Route[] => {
+      const destination = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock;
+      const target =
+        r.VpcPeeringConnectionId ??
+        r.GatewayId ??
+        r.NatGatewayId ??
+        r.TransitGatewayId ??
+        r.NetworkInterfaceId ??
+        r.InstanceId ??
+        r.LocalGatewayId ??
+        r.CarrierGatewayId ??
+        r.EgressOnlyInternetGatewayId ??
+        r.CoreNetworkArn ??
+        "unknown";
+      // Prefix-list routes have no CIDR destination; they cannot be planned against, so they are skipped.
+      return destination ? [{ destination, target, ...(r.State && { state: r.State }) }] : [];
+    }),
+  };
+}
+
+function toTagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).filter((t) => t.Key).map((t) => [t.Key, t.Value ?? ""]));
+}

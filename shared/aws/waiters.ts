@@ -1,0 +1,64 @@
+import {
+  DescribeVpcPeeringConnectionsCommand,
+  type EC2Client,
+  type VpcPeeringConnection,
+} from "@aws-sdk/client-ec2";
+import { createWaiter, WaiterState } from "@smithy/core/client";
+import { hasErrorCode } from "./error-code";
+
+export interface WaitBounds {
+  maxWaitSeconds: number;
+  minDelaySeconds: number;
+  maxDelaySeconds: number;
+}
+
+type Check = (connection: VpcPeeringConnection | undefined) => WaiterState;
+
+/**
+ * Polls one connection with the SDK's waiter machinery (exponential backoff with jitter, bounded
+ * by maxWaitSeconds). "Not found" is retried: right after creation, especially across regions,
+ * EC2 may not show the connection yet. Other errors end the wait and propagate.
+ * Returns the last connection seen, and whether `check` succeeded.
+ */
+async function pollConnection(ec2: EC2Client, connectionId: string, bounds: WaitBounds, check: Check) {
+  let last: VpcPeeringConnection | undefined;
+  const result = await createWaiter(
+    {
+      client: ec2,
+      maxWaitTime: bounds.maxWaitSeconds,
+      minDelay: bounds.minDelaySeconds,
+      maxDelay: bounds.maxDelaySeconds,
+    },
+    { VpcPeeringConnectionIds: [connectionId] },
+    async (client, input) => {
+      try {
+        const output = await client.send(new DescribeVpcPeeringConnectionsCommand(input));
+        last = output.VpcPeeringConnections?.[0];
+        return { state: check(last), reason: output };
+      } catch (error) {
+        if (hasErrorCode(error, "InvalidVpcPeeringConnectionID.NotFound"))
+          return { state: WaiterState.RETRY, reason: error };
+        throw error;
+      }
+    },
+  );
+  return { connection: last, succeeded: result.state === WaiterState.SUCCESS };
+}
+
+/** Waits until the connection can be seen and has left `initiating-request`. */
+export function waitForConnectionVisible(ec2: EC2Client, connectionId: string, bounds: WaitBounds) {
+  return pollConnection(ec2, connectionId, bounds, (c) =>
+    c && c.Status?.Code !== "initiating-request" ? WaiterState.SUCCESS : WaiterState.RETRY,
+  );
+}
+
+const DEAD_ENDS = new Set(["failed", "rejected", "expired", "deleting", "deleted"]);
+
+/** Waits until the connection is `active`; stops early when it can never get there. */
+export function waitForConnectionActive(ec2: EC2Client, connectionId: string, bounds: WaitBounds) {
+  return pollConnection(ec2, connectionId, bounds, (c) => {
+    const status = c?.Status?.Code ?? "";
+    if (status === "active") return WaiterState.SUCCESS;
+    return DEAD_ENDS.has(status) ? WaiterState.FAILURE : WaiterState.RETRY;
+  });
+}

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import type { ConnectionRef } from "../workflow/handle-connection";
+import type { CloudTrailApiCall } from "./cloudtrail-api-call";
+import { CreatePeeringCallSchema } from "./create-peering-call";
+
+export type RequestEvent =
+  | { kind: "request"; ref: ConnectionRef }
+  | { kind: "ignored"; reason: string }
+  | { kind: "invalid"; reason: string };
+
+/**
+ * Reads which connection a CreateVpcPeeringConnection event is about and where it is accepted.
+ * The call is made by the requester, so without `peerOwnerId`/`peerRegion` the accepter is the
+ * event's own account and region.
+ */
+export function toPeeringRequest(event: CloudTrailApiCall): RequestEvent {
+  const { detail } = event;
+  if (detail.eventSource !== "ec2.amazonaws.com" || detail.eventName !== "CreateVpcPeeringConnection") {
+    return { kind: "ignored", reason: `${detail.eventSource} ${detail.eventName} is not a peering request` };
+  }
+  if (detail.errorCode) {
+    return { kind: "ignored", reason: `the call failed (${detail.errorCode}): no connection was created` };
+  }
+  const parsed = CreatePeeringCallSchema.safeParse(event);
+  if (!parsed.success) return { kind: "invalid", reason: z.prettifyError(parsed.error) };
+
+  const { account, detail: call } = parsed.data;
+  const connection = call.responseElements.vpcPeeringConnection;
+  return {
+    kind: "request",
+    ref: {
+      connectionId: connection.vpcPeeringConnectionId,
+      accepterAccount: connection.accepterVpcInfo?.ownerId ?? call.requestParameters.peerOwnerId ?? account,
+      accepterRegion:
+        connection.accepterVpcInfo?.region ?? call.requestParameters.peerRegion ?? call.awsRegion,
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The facts a decision is made from: plain data read from the EC2 API, with no SDK types,
+ * so that the core can be tested from tables and a decision can be explained from what it saw.
+ */
+
+export type PeeringStatus =
+  | "initiating-request"
+  | "pending-acceptance"
+  | "provisioning"
+  | "active"
+  | "failed"
+  | "rejected"
+  | "expired"
+  | "deleting"
+  | "deleted";
+
+/** A route as it stands in a route table; `target` is the target's id (`local`, `igw-…`, `pcx-…`, …). */
+export interface Route {
+  destination: string;
+  target: string;
+  state?: string;
+}
+
+export interface RouteTable {
+  id: string;
+  main: boolean;
+  tags: Record<string, string>;
+  routes: Route[];
+}
+
+/** Where a VPC lives. */
+export interface VpcLocation {
+  account: string;
+  region: string;
+  vpcId: string;
+}
+
+/** One side of a peering connection as the EC2 API describes it. */
+export interface PeeringSide extends VpcLocation {
+  /** IPv4 and IPv6 blocks; empty when the API returned none. */
+  cidrs: string[];
+}
+
+export interface PeeringConnection {
+  id: string;
+  status: PeeringStatus | string;
+  requester: PeeringSide;
+  accepter: PeeringSide;
+  tags: Record<string, string>;
+}
+
+/** What is known of one side's route tables: read, or not readable (and why). */
+export type RouteTablesRead = { readable: true; tables: RouteTable[] } | { readable: false; reason: string };
+
+export interface DecisionFacts {
+  connection: PeeringConnection;
+  /** The accepter VPC's CIDRs from DescribeVpcs in the accepter account (authoritative). */
+  accepterCidrs: string[];
+  accepterRouteTables: RouteTable[];
+  /** The requester's tables are read through a role in its account, which may not be available. */
+  requesterRouteTables: RouteTablesRead;
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { PolicyError, type PolicyProblem } from "./policy-error";
+import { type Policy, PolicySchema } from "./schema";
+
+// Aliases are legal YAML, but a few hundred of them is a "billion laughs" document, not a policy.
+const MAX_ALIASES = 50;
+
+/** Parses and validates policy text; throws PolicyError naming the file, rule and field. */
+export function parsePolicy(text: string, file: string): Policy {
+  const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: true });
+  const yamlProblems = [...doc.errors, ...doc.warnings].map((e) => ({
+    message: e.message.split("\n")[0] ?? e.message,
+  }));
+  if (yamlProblems.length > 0) throw new PolicyError(file, yamlProblems);
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    throw new PolicyError(file, [{ message: (error as Error).message }]);
+  }
+  const result = PolicySchema.safeParse(raw);
+  if (!result.success)
+    throw new PolicyError(
+      file,
+      result.error.issues.map((issue) => toProblem(issue, raw)),
+    );
+  return result.data;
+}
+
+export function loadPolicy(path: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new PolicyError(path, [{ message: `cannot read the file: ${(error as Error).message}` }]);
+  }
+  return parsePolicy(text, path);
+}
+
+function toProblem(issue: z.core.$ZodIssue, raw: unknown): PolicyProblem {
+  const [top, index, ...rest] = issue.path;
+  const message =
+    issue.code === "unrecognized_keys" ? `unknown key(s): ${issue.keys.join(", ")}` : issue.message;
+  if (top === "rules" && typeof index === "number") {
+    const field = formatPath(rest);
+    return { rule: ruleLabel(raw, index), ...(field && { field }), message };
+  }
+  const field = formatPath(issue.path);
+  return { ...(field && { field }), message };
+}
+
+function ruleLabel(raw: unknown, index: number): string {
+  const rules = (raw as { rules?: unknown } | null)?.rules;
+  const name = Array.isArray(rules) ? (rules[index] as { name?: unknown } | null)?.name : undefined;
+  return typeof name === "string" && name.length > 0 ? name : `rules[${index}]`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === "number" ? `[${part}]` : `${i ? "." : ""}${String(part)}`))
+    .join("");
+}

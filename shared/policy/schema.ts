@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { parseCidr } from "../cidr";
+
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+const anyAccount = z.literal("*");
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1");
+const vpcId = z
+  .string()
+  .regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a VPC id such as vpc-0f9e8d7c6b5a40001");
+const cidr = z.string().superRefine((text, ctx) => {
+  const parsed = parseCidr(text);
+  if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.reason });
+});
+
+const nonEmpty = <T extends z.ZodType>(item: T) => z.array(item).min(1, "must list at least one entry");
+
+/** Which of a VPC's route tables get routes to the peer. */
+export const RouteTableSelectorSchema = z.union([
+  z.enum(["all", "main", "none"]),
+  z.strictObject({
+    tags: z
+      .record(z.string().min(1), z.string())
+      .refine((t) => Object.keys(t).length > 0, "name at least one tag"),
+  }),
+]);
+
+export const RuleSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be 1-63 letters, digits, '.', '_' or '-'"),
+  accepter: z.strictObject({
+    accounts: nonEmpty(accountId),
+    regions: nonEmpty(region).optional(),
+    vpcs: nonEmpty(vpcId).optional(),
+  }),
+  requester: z.strictObject({
+    accounts: nonEmpty(z.union([accountId, anyAccount])),
+    regions: nonEmpty(region).optional(),
+    cidrs: nonEmpty(cidr),
+  }),
+  routes: z
+    .strictObject({
+      accepter: RouteTableSelectorSchema.default("all"),
+      requester: RouteTableSelectorSchema.default("all"),
+    })
+    .default({ accepter: "all", requester: "all" }),
+});
+
+export const PolicySchema = z
+  .strictObject({
+    version: z.literal(1),
+    unmatched: z.enum(["reject", "ignore"]).default("reject"),
+    rules: z.array(RuleSchema),
+  })
+  .superRefine((policy, ctx) => {
+    const seen = new Set<string>();
+    policy.rules.forEach((rule, index) => {
+      if (seen.has(rule.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", index, "name"],
+          message: `duplicate rule name '${rule.name}'`,
+        });
+      }
+      seen.add(rule.name);
+    });
+  });
+
+export type Policy = z.infer<typeof PolicySchema>;
+export type Rule = z.infer<typeof RuleSchema>;
+export type RouteTableSelector = z.infer<typeof RouteTableSelectorSchema>;

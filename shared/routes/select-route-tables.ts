@@ -1,0 +1,12 @@
+import type { RouteTable } from "../facts";
+import type { RouteTableSelector } from "../policy/schema";
+
+/** The route tables of one VPC that a rule's `routes` selector picks. */
+export function selectRouteTables(tables: RouteTable[], selector: RouteTableSelector): RouteTable[] {
+  if (selector === "all") return tables;
+  if (selector === "none") return [];
+  if (selector === "main") return tables.filter((table) => table.main);
+  return tables.filter((table) =>
+    Object.entries(selector.tags).every(([key, value]) => table.tags[key] === value),
+  );
+}
