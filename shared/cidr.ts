@@ -15,7 +15,10 @@ export type CidrParseResult = { ok: true; cidr: Cidr } | { ok: false; reason: st
  * (AWS rejects `10.0.0.1/16`, so accepting it here would plan routes AWS refuses).
  */
 export function parseCidr(text: string): CidrParseResult {
-  if (!ipaddr.isValidCIDR(text)) return { ok: false, reason: `not a CIDR block: '${text}'` };
+  // The prefix check rejects spellings such as `/08` that ipaddr.js would accept.
+  if (!ipaddr.isValidCIDR(text) || !/\/(0|[1-9]\d{0,2})$/.test(text)) {
+    return { ok: false, reason: `not a CIDR block: '${text}'` };
+  }
   const [address, prefix] = ipaddr.parseCIDR(text);
   const family = address.kind();
   if (family === "ipv4" && !ipaddr.IPv4.isValidFourPartDecimal(text.split("/")[0] ?? "")) {

@@ -9,9 +9,9 @@ const MAX_ALIASES = 50;
 
 /** Parses and validates policy text; throws PolicyError naming the file, rule and field. */
 export function parsePolicy(text: string, file: string): Policy {
-  const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: true });
+  const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: true, merge: true });
   const yamlProblems = [...doc.errors, ...doc.warnings].map((e) => ({
-    message: e.message.split("\n")[0] ?? e.message,
+    message: (e.message.split("\n")[0] ?? e.message).replace(/:$/, ""),
   }));
   if (yamlProblems.length > 0) throw new PolicyError(file, yamlProblems);
 
@@ -54,8 +54,12 @@ function toProblem(issue: z.core.$ZodIssue, raw: unknown): PolicyProblem {
 
 function ruleLabel(raw: unknown, index: number): string {
   const rules = (raw as { rules?: unknown } | null)?.rules;
-  const name = Array.isArray(rules) ? (rules[index] as { name?: unknown } | null)?.name : undefined;
-  return typeof name === "string" && name.length > 0 ? name : `rules[${index}]`;
+  if (!Array.isArray(rules)) return `rules[${index}]`;
+  const nameOf = (rule: unknown) => (rule as { name?: unknown } | null)?.name;
+  const name = nameOf(rules[index]);
+  if (typeof name !== "string" || name.length === 0) return `rules[${index}]`;
+  // A name used twice does not say which rule is meant; the position does.
+  return rules.filter((rule) => nameOf(rule) === name).length > 1 ? `rules[${index}] '${name}'` : name;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

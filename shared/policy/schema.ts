@@ -17,14 +17,17 @@ const cidr = z.string().superRefine((text, ctx) => {
 const nonEmpty = <T extends z.ZodType>(item: T) => z.array(item).min(1, "must list at least one entry");
 
 /** Which of a VPC's route tables get routes to the peer. */
-export const RouteTableSelectorSchema = z.union([
-  z.enum(["all", "main", "none"]),
-  z.strictObject({
-    tags: z
-      .record(z.string().min(1), z.string())
-      .refine((t) => Object.keys(t).length > 0, "name at least one tag"),
-  }),
-]);
+export const RouteTableSelectorSchema = z.union(
+  [
+    z.enum(["all", "main", "none"]),
+    z.strictObject({
+      tags: z
+        .record(z.string().min(1), z.string())
+        .refine((t) => Object.keys(t).length > 0, "name at least one tag"),
+    }),
+  ],
+  { error: "must be all, main, none or {tags: {Key: Value}}" },
+);
 
 export const RuleSchema = z.strictObject({
   name: z

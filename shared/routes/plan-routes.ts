@@ -36,11 +36,13 @@ export function planSideRoutes(input: SidePlanInput): PlannedRoute[] {
   return selectRouteTables(input.tables, input.selector).flatMap((table) =>
     input.destinations.map((destination): PlannedRoute => {
       const base = { side, account, region, routeTableId: table.id, destination };
-      if (findOwnRoute(table.routes, destination, connectionId)) return { ...base, status: "present" };
+      // Conflicts first: our own route being there does not make a more specific foreign one harmless.
       const conflict = table.routes.find((route) => isConflictingRoute(route, destination, connectionId));
-      return conflict
-        ? { ...base, status: "conflict", conflictsWith: conflict }
-        : { ...base, status: "create" };
+      if (conflict) return { ...base, status: "conflict", conflictsWith: conflict };
+      return {
+        ...base,
+        status: findOwnRoute(table.routes, destination, connectionId) ? "present" : "create",
+      };
     }),
   );
 }

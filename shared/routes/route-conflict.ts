@@ -10,15 +10,11 @@ import type { Route } from "../facts";
  */
 export function isConflictingRoute(route: Route, destination: string, connectionId: string): boolean {
   if (route.target === connectionId) return false;
-  if (!sameFamily(route.destination, destination) || !overlaps(route.destination, destination)) return false;
+  if (!overlaps(route.destination, destination)) return false;
   return prefixLength(route.destination) >= prefixLength(destination) || route.target.startsWith("pcx-");
 }
 
 /** The route that already sends `destination` to this connection, if any. */
 export function findOwnRoute(routes: Route[], destination: string, connectionId: string): Route | undefined {
   return routes.find((route) => route.target === connectionId && sameCidr(route.destination, destination));
-}
-
-function sameFamily(a: string, b: string): boolean {
-  return a.includes(":") === b.includes(":");
 }

@@ -1,0 +1,14 @@
+export type { ClientWithConfig } from "./caller";
+export { apiCallEvent, createPeeringEvent } from "./cloudtrail-events";
+export { ec2Error, stsError } from "./errors";
+export { installModel } from "./install";
+export { requestPeering } from "./request-peering";
+export type * from "./state";
+export {
+  EXECUTION_ROLE_NAME,
+  type PeeringSpec,
+  type RouteTableSpec,
+  type VpcSpec,
+  World,
+  type WorldOptions,
+} from "./world";

@@ -1,0 +1,292 @@
+import { isIpv6Cidr, isNetworkCidr } from "./cidr";
+import { IdSequence } from "./ids";
+import type {
+  AccountRecord,
+  Caller,
+  CallRecord,
+  Fault,
+  IssuedCredentials,
+  PeeringRecord,
+  PeeringSide,
+  PeeringStatusCode,
+  RoleRecord,
+  RouteRecord,
+  RouteTableRecord,
+  RouteTarget,
+  VpcRecord,
+} from "./state";
+
+export const EXECUTION_ROLE_NAME = "peering-autopilot-execution";
+const PENDING_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface WorldOptions {
+  /** DescribeVpcPeeringConnections calls that answer NotFound after CreateVpcPeeringConnection. */
+  visibilityDelay: number;
+  /** Describes that still show "provisioning" after AcceptVpcPeeringConnection (0: active on the next). */
+  describesUntilActive: number;
+  /** Describe the requester side with CidrBlock only, as older responses and emulators do. */
+  omitCidrBlockSet: boolean;
+  /** Non-local routes a route table may hold. */
+  routeLimit: number;
+}
+
+export interface VpcSpec {
+  ownerId: string;
+  region: string;
+  vpcId?: string;
+  cidrs: string[];
+  ipv6Cidrs?: string[];
+}
+
+export interface RouteTableSpec {
+  vpcId: string;
+  main?: boolean;
+  subnetIds?: string[];
+  tags?: Record<string, string>;
+  routes?: Array<{ destination: string; target: RouteTarget }>;
+}
+
+export interface PeeringSpec {
+  requesterVpcId: string;
+  accepterVpcId: string;
+  status?: PeeringStatusCode;
+  /** Describes that answer NotFound before the connection shows up. */
+  hiddenForDescribes?: number;
+}
+
+export class World {
+  readonly homeAccount: string;
+  readonly options: WorldOptions;
+  clock: () => Date;
+  readonly accounts = new Map<string, AccountRecord>();
+  readonly vpcs = new Map<string, VpcRecord>();
+  readonly routeTables = new Map<string, RouteTableRecord>();
+  readonly peerings = new Map<string, PeeringRecord>();
+  readonly issuedCredentials = new Map<string, IssuedCredentials>();
+  readonly calls: CallRecord[] = [];
+  private readonly faults: Array<Fault & { times: number }> = [];
+  private readonly ids = new IdSequence();
+
+  /** homeAccount is where the function runs: calls with its own (non-assumed) credentials land there. */
+  constructor(init: { homeAccount: string; clock?: () => Date; options?: Partial<WorldOptions> }) {
+    this.homeAccount = init.homeAccount;
+    this.clock = init.clock ?? (() => new Date());
+    this.options = {
+      visibilityDelay: 0,
+      describesUntilActive: 0,
+      omitCidrBlockSet: false,
+      routeLimit: 50,
+      ...init.options,
+    };
+    this.addAccount(init.homeAccount);
+  }
+
+  now(): Date {
+    return this.clock();
+  }
+
+  nextId(prefix: string): string {
+    return this.ids.next(prefix);
+  }
+
+  // --- builders -------------------------------------------------------------------------------
+
+  /** Adds (or replaces) an account; `role: false` means this service has no role to assume there. */
+  addAccount(accountId: string, opts: { role?: RoleRecord | false } = {}): this {
+    const role = opts.role === undefined ? { name: EXECUTION_ROLE_NAME } : opts.role || undefined;
+    this.accounts.set(accountId, { id: accountId, role });
+    return this;
+  }
+
+  addVpc(spec: VpcSpec): string {
+    if (!this.accounts.has(spec.ownerId))
+      throw new Error(`unknown account ${spec.ownerId}: addAccount first`);
+    if (spec.cidrs.length === 0) throw new Error("a VPC needs a primary IPv4 CIDR");
+    const id = spec.vpcId ?? this.nextId("vpc");
+    if (this.vpcs.has(id)) throw new Error(`VPC ${id} already exists`);
+    this.vpcs.set(id, { id, ownerId: spec.ownerId, region: spec.region, cidrs: [], ipv6Cidrs: [] });
+    this.addRouteTable({ vpcId: id, main: true });
+    for (const cidr of [...spec.cidrs, ...(spec.ipv6Cidrs ?? [])]) this.associateVpcCidr(id, cidr);
+    return id;
+  }
+
+  addRouteTable(spec: RouteTableSpec): string {
+    const vpc = this.vpc(spec.vpcId);
+    const main = spec.main ?? false;
+    if (main) for (const table of this.routeTablesOfVpc(vpc.id)) table.main = false;
+    const id = this.nextId("rtb");
+    const routes: RouteRecord[] = [...vpc.cidrs, ...vpc.ipv6Cidrs].map(({ cidr }) => localRoute(cidr));
+    for (const { destination, target } of spec.routes ?? []) {
+      routes.push({ destination, target, state: this.routeStateFor(target), origin: "CreateRoute" });
+    }
+    this.routeTables.set(id, {
+      id,
+      vpcId: vpc.id,
+      ownerId: vpc.ownerId,
+      region: vpc.region,
+      main,
+      subnetIds: [...(spec.subnetIds ?? [])],
+      tags: { ...spec.tags },
+      routes,
+    });
+    return id;
+  }
+
+  /** Creates a connection directly in a status, its sides copied from the VPCs as they are now. */
+  addPeering(spec: PeeringSpec): string {
+    const requester = this.vpc(spec.requesterVpcId);
+    const accepter = this.vpc(spec.accepterVpcId);
+    const id = this.nextId("pcx");
+    this.peerings.set(id, {
+      id,
+      requester: sideOf(requester),
+      accepter: sideOf(accepter),
+      status: { code: "pending-acceptance", message: "" },
+      expirationTime: new Date(this.now().getTime() + PENDING_LIFETIME_MS),
+      tagsByAccount: {},
+      hiddenForDescribes: spec.hiddenForDescribes ?? 0,
+      describesUntilActive: 0,
+    });
+    this.setPeeringStatus(id, spec.status ?? "pending-acceptance");
+    return id;
+  }
+
+  /** Returns the association id; the VPC's route tables get the local route. */
+  associateVpcCidr(vpcId: string, cidr: string): string {
+    const vpc = this.vpc(vpcId);
+    const ipv6 = isIpv6Cidr(cidr);
+    if (!isNetworkCidr(cidr, ipv6 ? "ipv6" : "ipv4")) throw new Error(`not a network CIDR: ${cidr}`);
+    const list = ipv6 ? vpc.ipv6Cidrs : vpc.cidrs;
+    if (list.some((entry) => entry.cidr === cidr)) throw new Error(`${vpcId} already has ${cidr}`);
+    const associationId = this.nextId("vpc-cidr-assoc");
+    list.push({ cidr, associationId });
+    for (const table of this.routeTablesOfVpc(vpcId)) table.routes.push(localRoute(cidr));
+    return associationId;
+  }
+
+  disassociateVpcCidr(vpcId: string, cidr: string): void {
+    const vpc = this.vpc(vpcId);
+    const before = vpc.cidrs.length + vpc.ipv6Cidrs.length;
+    vpc.cidrs = vpc.cidrs.filter((entry) => entry.cidr !== cidr);
+    vpc.ipv6Cidrs = vpc.ipv6Cidrs.filter((entry) => entry.cidr !== cidr);
+    if (vpc.cidrs.length + vpc.ipv6Cidrs.length === before) throw new Error(`${vpcId} has no ${cidr}`);
+    for (const table of this.routeTablesOfVpc(vpcId)) {
+      table.routes = table.routes.filter((route) => !(isLocal(route) && route.destination === cidr));
+    }
+  }
+
+  /** The next `times` (default 1) matching calls fail with this error code, before touching state. */
+  failNext(fault: Fault): this {
+    this.faults.push({ ...fault, times: fault.times ?? 1 });
+    return this;
+  }
+
+  // --- reads for assertions and the demo -----------------------------------------------------
+
+  vpc(id: string): VpcRecord {
+    return found(this.vpcs.get(id), `VPC ${id}`);
+  }
+
+  routeTable(id: string): RouteTableRecord {
+    return found(this.routeTables.get(id), `route table ${id}`);
+  }
+
+  routeTablesOfVpc(vpcId: string): RouteTableRecord[] {
+    return [...this.routeTables.values()].filter((table) => table.vpcId === vpcId);
+  }
+
+  peering(id: string): PeeringRecord {
+    return found(this.peerings.get(id), `peering connection ${id}`);
+  }
+
+  /** Calls that change (or tried to change) state: not Describe*, Get*, nor STS AssumeRole. */
+  mutatingCalls(): CallRecord[] {
+    return this.calls.filter(
+      (call) =>
+        !/^(Describe|Get)/.test(call.operation) &&
+        !(call.service === "STS" && call.operation === "AssumeRole"),
+    );
+  }
+
+  // --- used by the operations ----------------------------------------------------------------
+
+  /** Changes the status and, as AWS does, makes routes to the connection active or blackhole. */
+  setPeeringStatus(id: string, code: PeeringStatusCode, message?: string): void {
+    const peering = this.peering(id);
+    peering.status = { code, message: message ?? defaultStatusMessage(code, peering) };
+    for (const table of this.routeTables.values()) {
+      for (const route of table.routes) {
+        if ("vpcPeeringConnectionId" in route.target && route.target.vpcPeeringConnectionId === id) {
+          route.state = this.routeStateFor(route.target);
+        }
+      }
+    }
+  }
+
+  /** Pending requests expire after 7 days; checked whenever a connection is looked at. */
+  expireIfDue(peering: PeeringRecord): void {
+    if (peering.status.code === "pending-acceptance" && this.now() >= peering.expirationTime) {
+      this.setPeeringStatus(peering.id, "expired");
+    }
+  }
+
+  routeStateFor(target: RouteTarget): RouteRecord["state"] {
+    if (!("vpcPeeringConnectionId" in target)) return "active";
+    return this.peerings.get(target.vpcPeeringConnectionId)?.status.code === "active"
+      ? "active"
+      : "blackhole";
+  }
+
+  /** Consumes a matching injected fault and returns its error code. */
+  takeFault(operation: string, caller: Caller): string | undefined {
+    const index = this.faults.findIndex(
+      (fault) =>
+        fault.operation === operation &&
+        (fault.account === undefined || fault.account === caller.account) &&
+        (fault.region === undefined || fault.region === caller.region),
+    );
+    const fault = this.faults[index];
+    if (!fault) return undefined;
+    fault.times -= 1;
+    if (fault.times <= 0) this.faults.splice(index, 1);
+    return fault.error;
+  }
+}
+
+export function isLocal(route: RouteRecord): boolean {
+  return "gatewayId" in route.target && route.target.gatewayId === "local";
+}
+
+function localRoute(cidr: string): RouteRecord {
+  return { destination: cidr, target: { gatewayId: "local" }, state: "active", origin: "CreateRouteTable" };
+}
+
+function sideOf(vpc: VpcRecord): PeeringSide {
+  return {
+    vpcId: vpc.id,
+    ownerId: vpc.ownerId,
+    region: vpc.region,
+    cidrs: vpc.cidrs.map((entry) => entry.cidr),
+    ipv6Cidrs: vpc.ipv6Cidrs.map((entry) => entry.cidr),
+    allowDnsResolutionFromRemoteVpc: false,
+  };
+}
+
+function defaultStatusMessage(code: PeeringStatusCode, peering: PeeringRecord): string {
+  const accepter = peering.accepter.ownerId;
+  switch (code) {
+    case "initiating-request":
+      return `Initiating Request to ${accepter}`;
+    case "pending-acceptance":
+      return `Pending Acceptance by ${accepter}`;
+    case "rejected":
+      return `Rejected by ${accepter}`;
+    default:
+      return code.charAt(0).toUpperCase() + code.slice(1);
+  }
+}
+
+function found<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`the model has no ${what}`);
+  return value;
+}
