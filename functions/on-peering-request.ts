@@ -3,9 +3,8 @@ import { parser } from "@aws-lambda-powertools/parser/middleware";
 import type { ParsedResult } from "@aws-lambda-powertools/parser/types";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { z } from "zod";
 import { type CloudTrailApiCall, CloudTrailApiCallSchema } from "../shared/events/cloudtrail-api-call";
-import { InvalidEventError } from "../shared/events/invalid-event-error";
+import { describeIssues, InvalidEventError } from "../shared/events/invalid-event-error";
 import { toPeeringRequest } from "../shared/events/peering-request";
 import { logger } from "../shared/log";
 import { accountOfFunction, workflowContext } from "../shared/runtime";
@@ -17,10 +16,7 @@ async function onPeeringRequest(
   context: Context,
 ): Promise<HandleResult | { kind: "ignored"; reason: string }> {
   if (!event.success) {
-    throw new InvalidEventError(
-      eventId(event.originalEvent),
-      z.prettifyError(event.error.cause as z.ZodError),
-    );
+    throw new InvalidEventError(eventId(event.originalEvent), describeIssues(event.error.cause as Issues));
   }
   const request = toPeeringRequest(event.data);
   if (request.kind === "invalid") throw new InvalidEventError(event.data.id, request.reason);
@@ -44,6 +40,9 @@ async function onPeeringRequest(
   logger.info("decision", { decision: result.record });
   return result;
 }
+
+// The parser reports Standard Schema issues as the ParseError's cause.
+type Issues = Parameters<typeof describeIssues>[0];
 
 function eventId(event: unknown): string | undefined {
   const id = (event as { id?: unknown } | null)?.id;

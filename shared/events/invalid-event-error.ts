@@ -9,3 +9,20 @@ export class InvalidEventError extends Error {
     super(`invalid event ${eventId ?? "(no id)"}: ${reason}`);
   }
 }
+
+interface Issue {
+  readonly message: string;
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+}
+
+/** Schema issues (zod's or any Standard Schema's) as one line each: `detail.awsRegion: must be …`. */
+export function describeIssues(issues: readonly Issue[]): string {
+  return issues
+    .map((issue) => {
+      const path = (issue.path ?? [])
+        .map((part) => String(typeof part === "object" ? part.key : part))
+        .join(".");
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}

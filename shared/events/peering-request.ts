@@ -1,7 +1,7 @@
-import { z } from "zod";
 import type { ConnectionRef } from "../workflow/handle-connection";
 import type { CloudTrailApiCall } from "./cloudtrail-api-call";
 import { CreatePeeringCallSchema } from "./create-peering-call";
+import { describeIssues } from "./invalid-event-error";
 
 export type RequestEvent =
   | { kind: "request"; ref: ConnectionRef }
@@ -22,7 +22,7 @@ export function toPeeringRequest(event: CloudTrailApiCall): RequestEvent {
     return { kind: "ignored", reason: `the call failed (${detail.errorCode}): no connection was created` };
   }
   const parsed = CreatePeeringCallSchema.safeParse(event);
-  if (!parsed.success) return { kind: "invalid", reason: z.prettifyError(parsed.error) };
+  if (!parsed.success) return { kind: "invalid", reason: describeIssues(parsed.error.issues) };
 
   const { account, detail: call } = parsed.data;
   const connection = call.responseElements.vpcPeeringConnection;

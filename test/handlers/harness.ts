@@ -1,0 +1,103 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Context } from "aws-lambda";
+import { afterEach, beforeEach, vi } from "vitest";
+import { installModel, World } from "../../model";
+
+export const ACCEPTER = "111111111111";
+export const REQUESTER = "222222222222";
+export const PARTNER = "333333333333";
+export const SHARED_VPC = "vpc-0f9e8d7c6b5a40001";
+
+const ENV_KEYS = [
+  "POLICY_PATH",
+  "ASSUME_ROLE_EXTERNAL_ID",
+  "ACTIVE_WAIT_SECONDS",
+  "VISIBLE_WAIT_SECONDS",
+] as const;
+
+export interface ServiceOptions {
+  /** Policy YAML; the shipped example policy.yml when absent. */
+  policy?: string;
+  /** The account the function runs in (default: the accepter's). */
+  home?: string;
+  env?: Partial<Record<(typeof ENV_KEYS)[number], string>>;
+}
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/**
+ * A fresh world and a freshly imported handler per test: module state (cached clients, STS
+ * credentials, the loaded policy) lives per container in production, so per test here.
+ */
+export function useService<T>(build: (world: World) => T, options: ServiceOptions = {}) {
+  let world: World | undefined;
+  let built: T | undefined;
+  let handler: Handler | undefined;
+  let log: Logger | undefined;
+  let restore = () => {};
+  const home = options.home ?? ACCEPTER;
+
+  beforeEach(async () => {
+    for (const key of ENV_KEYS) delete process.env[key];
+    // Waiter polls are real sleeps; keep them short so waiting tests stay fast.
+    process.env.WAIT_MIN_DELAY_SECONDS = "0.01";
+    if (options.policy !== undefined) process.env.POLICY_PATH = writePolicy(options.policy);
+    Object.assign(process.env, options.env);
+
+    world = new World({ homeAccount: home });
+    world.addAccount(ACCEPTER).addAccount(REQUESTER).addAccount(PARTNER);
+    built = build(world);
+    restore = installModel(world).restore;
+    vi.resetModules();
+    handler = (await import("../../functions/on-peering-request")).handler as unknown as Handler;
+    log = (await import("../../shared/log")).logger;
+  });
+  afterEach(() => restore());
+
+  return {
+    world: () => must(world),
+    /** The logger instance the freshly imported handler uses (for spying on its records). */
+    logger: () => must(log),
+    /** What `build` returned (ids of the VPCs and route tables it made). */
+    ids: () => must(built),
+    invoke: (event: unknown) => must(handler)(structuredClone(event), lambdaContext(home)),
+  };
+}
+
+export function lambdaContext(account: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: "peering-autopilot-test-onPeeringRequest",
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:${account}:function:peering-autopilot-test-onPeeringRequest`,
+    memoryLimitInMB: "256",
+    awsRequestId: "00000000-0000-4000-8000-000000000000",
+    logGroupName: "/aws/lambda/peering-autopilot-test-onPeeringRequest",
+    logStreamName: "test",
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+function writePolicy(yaml: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "policy-")), "policy.yml");
+  writeFileSync(path, yaml);
+  return path;
+}
+
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("only inside a test");
+  return value;
+}
+
+/** Routes of one route table as `destination -> target` lines, for readable assertions. */
+export function routesOf(world: World, routeTableId: string): string[] {
+  return world
+    .routeTable(routeTableId)
+    .routes.map((r) => `${r.destination} -> ${Object.values(r.target)[0]}`);
+}

@@ -1,0 +1,51 @@
+import type { World } from "../../model";
+import { ACCEPTER, PARTNER, REQUESTER, SHARED_VPC } from "./harness";
+
+/**
+ * The shared-services VPC of the accepter account (us-east-1) and requester VPCs in another
+ * account, in the accepter's region and in another one. Ids are those of the sample events.
+ */
+export function sharedServices(world: World) {
+  const shared = world.addVpc({
+    ownerId: ACCEPTER,
+    region: "us-east-1",
+    vpcId: SHARED_VPC,
+    cidrs: ["10.0.0.0/16"],
+  });
+  const sharedMain = world.routeTablesOfVpc(shared)[0]?.id ?? "";
+  const sharedPrivate = world.addRouteTable({
+    vpcId: shared,
+    tags: { tier: "private" },
+    routes: [{ destination: "0.0.0.0/0", target: { natGatewayId: "nat-0aaaabbbbccccdddd" } }],
+  });
+  const app = world.addVpc({
+    ownerId: REQUESTER,
+    region: "us-east-1",
+    vpcId: "vpc-0a1b2c3d4e5f60001",
+    cidrs: ["10.20.0.0/16"],
+  });
+  const appEu = world.addVpc({
+    ownerId: REQUESTER,
+    region: "eu-west-1",
+    vpcId: "vpc-0a1b2c3d4e5f60002",
+    cidrs: ["10.24.0.0/16", "10.25.0.0/16"],
+    ipv6Cidrs: ["fd00:16:24::/48"],
+  });
+  const partner = world.addVpc({ ownerId: PARTNER, region: "us-east-1", cidrs: ["172.20.0.0/16"] });
+  return {
+    shared,
+    sharedMain,
+    sharedPrivate,
+    app,
+    appMain: mainTable(world, app),
+    appEu,
+    appEuMain: mainTable(world, appEu),
+    partner,
+  };
+}
+
+export function mainTable(world: World, vpcId: string): string {
+  const table = world.routeTablesOfVpc(vpcId).find((t) => t.main);
+  if (!table) throw new Error(`${vpcId} has no main route table`);
+  return table.id;
+}
