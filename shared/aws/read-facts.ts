@@ -1,6 +1,7 @@
 import { DescribeVpcsCommand, type EC2Client, paginateDescribeRouteTables } from "@aws-sdk/client-ec2";
 import type { DecisionFacts, PeeringConnection, RouteTable, RouteTablesRead } from "../facts";
-import { ConnectionNotFoundError } from "./aws-errors";
+import { AccountNotNamedError, ConnectionNotFoundError, RoleAssumptionError } from "./aws-errors";
+import { errorCode, hasErrorCode } from "./error-code";
 import type { AwsSessions } from "./sessions";
 import { toPeeringConnection, toRouteTable, toVpcCidrs } from "./to-facts";
 import { type WaitBounds, waitForConnectionVisible } from "./waiters";
@@ -57,11 +58,21 @@ async function readRemoteRouteTables(
 ): Promise<RouteTablesRead> {
   try {
     await sessions.ensureAccess(side.account);
+    return {
+      readable: true,
+      tables: await readRouteTables(sessions.ec2(side.account, side.region), side.vpcId),
+    };
   } catch (error) {
-    return { readable: false, reason: (error as Error).message };
+    // Throttling and outages propagate (a retry will do); a missing role or permission will not change.
+    if (error instanceof RoleAssumptionError || error instanceof AccountNotNamedError) {
+      return { readable: false, reason: error.message };
+    }
+    if (hasErrorCode(error, ...PERMISSION_ERRORS)) {
+      const reason = `cannot read route tables in ${side.account} ${side.region}: ${errorCode(error)}`;
+      return { readable: false, reason };
+    }
+    throw error;
   }
-  return {
-    readable: true,
-    tables: await readRouteTables(sessions.ec2(side.account, side.region), side.vpcId),
-  };
 }
+
+const PERMISSION_ERRORS = ["UnauthorizedOperation", "AccessDenied", "AuthFailure"];

@@ -45,10 +45,16 @@ async function pollConnection(ec2: EC2Client, connectionId: string, bounds: Wait
   return { connection: last, succeeded: result.state === WaiterState.SUCCESS };
 }
 
-/** Waits until the connection can be seen and has left `initiating-request`. */
+// States that move on by themselves within seconds; deciding on them would decide on a blur.
+const IN_TRANSIT = new Set(["initiating-request", "provisioning"]);
+
+/**
+ * Waits until the connection can be seen and is not in transit. A retry after an accept that timed
+ * out thus finds the connection active and completes its routes.
+ */
 export function waitForConnectionVisible(ec2: EC2Client, connectionId: string, bounds: WaitBounds) {
   return pollConnection(ec2, connectionId, bounds, (c) =>
-    c && c.Status?.Code !== "initiating-request" ? WaiterState.SUCCESS : WaiterState.RETRY,
+    c && !IN_TRANSIT.has(c.Status?.Code ?? "") ? WaiterState.SUCCESS : WaiterState.RETRY,
   );
 }
 

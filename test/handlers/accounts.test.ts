@@ -26,6 +26,35 @@ describe("the requester's role cannot be assumed", () => {
   });
 });
 
+describe("the requester's role lacks a permission", () => {
+  const service = useService(sharedServices);
+
+  it("completes the accepter side and says which call the requester side refused", async () => {
+    const world = service.world();
+    const { shared, app, sharedMain, appMain } = service.ids();
+    world.failNext({ operation: "DescribeRouteTables", account: REQUESTER, error: "UnauthorizedOperation" });
+    const { connectionId, event } = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared });
+
+    const result = await service.invoke(event);
+
+    expect(routesOf(world, sharedMain)).toContain(`10.20.0.0/16 -> ${connectionId}`);
+    expect(routesOf(world, appMain)).toEqual(["10.20.0.0/16 -> local"]);
+    expect(result).toMatchObject({
+      record: { unmanaged: { requester: expect.stringContaining("UnauthorizedOperation") } },
+    });
+  });
+
+  it("fails the invocation, for a retry, when the requester side is throttled beyond the SDK's retries", async () => {
+    const world = service.world();
+    const { shared, app } = service.ids();
+    world.failNext({ operation: "DescribeRouteTables", account: REQUESTER, error: "RequestLimitExceeded" });
+    const { connectionId, event } = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared });
+
+    await expect(service.invoke(event)).rejects.toMatchObject({ name: "RequestLimitExceeded" });
+    expect(world.peering(connectionId).status.code).toBe("pending-acceptance");
+  });
+});
+
 describe('a requester account the policy names only through "*"', () => {
   const service = useService(sharedServices, {
     policy: `

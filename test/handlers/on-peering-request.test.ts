@@ -254,4 +254,22 @@ describe("waiting on EC2", () => {
     expect(world.calls.filter((c) => c.operation === "CreateRoute")).toEqual([]);
     expect(world.peering(connectionId).tagsByAccount[ACCEPTER]).toBeUndefined();
   });
+
+  it("completes the routes when Lambda retries the event after such a timeout", async () => {
+    const world = service.world();
+    const { shared, app, sharedMain, appMain } = service.ids();
+    process.env.ACTIVE_WAIT_SECONDS = "0.05";
+    world.options.describesUntilActive = 1_000;
+    const { connectionId, event } = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared });
+    await expect(service.invoke(event)).rejects.toThrow(/did not become active/);
+
+    // The connection finishes provisioning while the retry waits for it.
+    world.peering(connectionId).describesUntilActive = 1;
+    const retry = await service.invoke(event);
+
+    expect(retry).toMatchObject({ record: { action: "accept", connection: "already active" } });
+    expect(routesOf(world, sharedMain)).toContain(`10.20.0.0/16 -> ${connectionId}`);
+    expect(routesOf(world, appMain)).toContain(`10.0.0.0/16 -> ${connectionId}`);
+    expect(world.calls.filter((c) => c.operation === "AcceptVpcPeeringConnection")).toHaveLength(1);
+  });
 });

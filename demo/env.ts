@@ -1,0 +1,9 @@
+// Imported first: the handler's modules read these when they load. The demo needs no AWS account;
+// these stand for the function's own credentials, which the in-memory model maps to its home account.
+process.env.AWS_ACCESS_KEY_ID ??= "AKIADEMOFUNCTION0001";
+process.env.AWS_SECRET_ACCESS_KEY ??= "demo-secret";
+process.env.AWS_REGION ??= "us-east-1";
+process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
+process.env.WAIT_MIN_DELAY_SECONDS ??= "0.05";
+// The deployed function runs on nodejs22.x; the demo may run on Node 20, where the SDK warns.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

@@ -1,0 +1,60 @@
+import "./env";
+import type { Context } from "aws-lambda";
+import { handler as peeringRequestHandler } from "../functions/on-peering-request";
+import { installModel, requestPeering } from "../model";
+import { loadPolicy } from "../shared/policy/load-policy";
+import type { HandleResult } from "../shared/workflow/handle-connection";
+import { heading, line, printDecision, printTables, snapshot } from "./print";
+import { ACCEPTER, demoWorld, REQUESTER } from "./world";
+
+/**
+ * Replays peering requests through the real handler, unchanged, against the in-memory model of
+ * EC2 and STS, with the example policy, and prints what it decided and did to the route tables.
+ */
+const { world, shared, payments, analytics, legacy, names } = demoWorld();
+installModel(world);
+// EventBridge hands the handler raw JSON; the parser middleware types it.
+const handler = peeringRequestHandler as unknown as (event: unknown, context: Context) => Promise<unknown>;
+const policy = loadPolicy(process.env.POLICY_PATH ?? "policy.yml");
+const context = {
+  invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCEPTER}:function:peering-autopilot-demo-onPeeringRequest`,
+  functionName: "peering-autopilot-demo-onPeeringRequest",
+  awsRequestId: "demo",
+  getRemainingTimeInMillis: () => 120_000,
+} as Context;
+
+line("peering-autopilot demo: the real handler against an in-memory EC2 and STS (no AWS account needed)");
+line(
+  `Policy: policy.yml, rules ${policy.rules.map((r) => `'${r.name}'`).join(", ")}; unmatched requests: ${policy.unmatched}`,
+);
+line(`The function runs in ${ACCEPTER} (accepter) and assumes peering-autopilot-execution in ${REQUESTER}.`);
+
+const scenarios = [
+  { title: "1. Approved: cross-account, inter-region (eu-west-1 → us-east-1)", requester: payments },
+  { title: "2. Rejected: a requester CIDR outside the allowlist", requester: analytics },
+  { title: "3. Rejected: CIDRs overlapping the shared-services VPC", requester: legacy },
+];
+
+for (const { title, requester } of scenarios) {
+  heading(title);
+  const tables = () => [
+    ...snapshot(world, shared, names[shared] ?? ""),
+    ...snapshot(world, requester, names[requester] ?? ""),
+  ];
+  const before = tables();
+  const { connectionId, event } = requestPeering(world, { requesterVpcId: requester, accepterVpcId: shared });
+  const vpc = world.vpc(requester);
+  const cidrs = [...vpc.cidrs, ...vpc.ipv6Cidrs].map((c) => c.cidr).join(", ");
+  line(
+    `  Request ${connectionId} from ${names[requester]} VPC ${vpc.id}, ${vpc.ownerId} ${vpc.region} (${cidrs})`,
+  );
+  line(`  to ${names[shared]} VPC ${shared}, ${ACCEPTER} us-east-1`);
+
+  const result = (await handler(event, context)) as HandleResult;
+  if (result.kind === "decided") printDecision(result.record);
+  else line(`  Left alone: ${result.reason}`);
+  line(`  Connection status now: ${world.peering(connectionId).status.code}`);
+  line("  Route tables of both VPCs, before and after (+ added, - removed):");
+  printTables(before, tables());
+}
+line();
