@@ -6,5 +6,8 @@ export default defineConfig({
     setupFiles: ["test/setup.ts"],
     // Packaging with the serverless CLI takes a few seconds on a 2-core machine.
     testTimeout: 60_000,
+    // In CI a JSON report as well, from which .ci/run prints a one-line summary.
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: "test-results.json" },
   },
 });
