@@ -1,15 +1,9 @@
 // Plain data held by the World. Operations read and change these records; tests and the demo read them.
 
-export type PeeringStatusCode =
-  | "initiating-request"
-  | "pending-acceptance"
-  | "provisioning"
-  | "active"
-  | "failed"
-  | "rejected"
-  | "expired"
-  | "deleting"
-  | "deleted";
+import type { PeeringStatus } from "../shared/facts";
+
+/** The lifecycle EC2 documents; the service's facts name the same states. */
+export type PeeringStatusCode = PeeringStatus;
 
 /** The account and region a call is made in, as AWS would see it. */
 export interface Caller {
