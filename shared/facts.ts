@@ -47,6 +47,8 @@ export interface PeeringConnection {
   requester: PeeringSide;
   accepter: PeeringSide;
   tags: Record<string, string>;
+  /** Whether each side already resolves the other side's private DNS names (its peering options). */
+  dnsResolution: { requester: boolean; accepter: boolean };
 }
 
 /** What is known of one side's route tables: read, or not readable (and why). */
@@ -54,9 +56,12 @@ export type RouteTablesRead = { readable: true; tables: RouteTable[] } | { reada
 
 export interface DecisionFacts {
   connection: PeeringConnection;
-  /** The accepter VPC's CIDRs from DescribeVpcs in the accepter account (authoritative). */
+  /**
+   * The accepter VPC's CIDRs from DescribeVpcs in the accepter account (authoritative); the
+   * connection's own copy only when the accepter account cannot be read.
+   */
   accepterCidrs: string[];
-  accepterRouteTables: RouteTable[];
-  /** The requester's tables are read through a role in its account, which may not be available. */
+  /** Each side's tables are read in its own account, through a role that may not be available. */
+  accepterRouteTables: RouteTablesRead;
   requesterRouteTables: RouteTablesRead;
 }

@@ -52,14 +52,14 @@ export class ActivationTimeoutError extends Error {
   }
 }
 
-/** Some planned routes could not be created; the decision record lists them. */
-export class RouteFailuresError extends Error {
-  override readonly name = "RouteFailuresError";
+/** Some planned changes (routes, removals, DNS options) could not be made; the decision record lists them. */
+export class PartialFailureError extends Error {
+  override readonly name = "PartialFailureError";
 
   constructor(
     readonly connectionId: string,
     readonly failed: string[],
   ) {
-    super(`peering connection ${connectionId}: ${failed.length} route(s) not created: ${failed.join("; ")}`);
+    super(`peering connection ${connectionId}: ${failed.length} change(s) not made: ${failed.join("; ")}`);
   }
 }

@@ -7,13 +7,17 @@ import type { Decision } from "../decision/decision";
 import { decisionTags } from "../decision/decision-tags";
 import { applyRoutes, type RouteResult } from "./apply-routes";
 import { ActivationTimeoutError } from "./aws-errors";
+import { type DnsResult, enableDns } from "./enable-dns";
+import { type RemovalResult, removeRoutes } from "./remove-routes";
 import type { AwsSessions } from "./sessions";
 import { type WaitBounds, waitForConnectionActive } from "./waiters";
 
 export interface Outcome {
   /** What was done to the connection itself. */
-  connection: "accepted" | "rejected" | "already active" | "unchanged";
+  connection: "accepted" | "rejected" | "unchanged";
   routes: RouteResult[];
+  removed: RemovalResult[];
+  dns: DnsResult[];
   tagged: boolean;
 }
 
@@ -25,37 +29,39 @@ export interface CarryOutOptions {
 }
 
 /**
- * Carries a decision out in AWS: accept or reject in the accepter account and region, wait for
- * `active`, create the planned routes on both sides, then tag the connection with the decision.
+ * Carries a decision out in AWS: accept or reject in the accepter account and region; once the
+ * connection is active, create the planned routes, remove the unwanted ones and enable DNS on both
+ * sides, each in its own account and region; then tag the connection with the decision.
  */
 export async function carryOut(decision: Decision, options: CarryOutOptions): Promise<Outcome> {
   const { sessions } = options;
-  const { account, region } = decision.accepter;
-  const ec2 = sessions.ec2(account, region);
+  const ec2 = sessions.ec2(decision.accepter.account, decision.accepter.region);
   const id = decision.connectionId;
+  const outcome: Outcome = { connection: "unchanged", routes: [], removed: [], dns: [], tagged: false };
 
-  if (decision.action === "ignore") return { connection: "unchanged", routes: [], tagged: false };
-
-  let connection: Outcome["connection"] = "already active";
-  let routes: RouteResult[] = [];
   if (decision.action === "reject") {
     await ec2.send(new RejectVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
-    connection = "rejected";
-  } else {
-    if (decision.status === "pending-acceptance") {
-      await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
-      connection = "accepted";
-      // Routes to a connection that is not active yet would be blackholes until it is.
-      const { succeeded, connection: last } = await waitForConnectionActive(ec2, id, options.activeWait);
-      if (!succeeded) {
-        throw new ActivationTimeoutError(
-          id,
-          last?.Status?.Code ?? "unknown",
-          options.activeWait.maxWaitSeconds,
-        );
-      }
+    outcome.connection = "rejected";
+  }
+  if (decision.action === "accept") {
+    await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
+    outcome.connection = "accepted";
+    // Routes to a connection that is not active yet would be blackholes, and DNS options cannot be set.
+    const { succeeded, connection: last } = await waitForConnectionActive(ec2, id, options.activeWait);
+    if (!succeeded) {
+      throw new ActivationTimeoutError(
+        id,
+        last?.Status?.Code ?? "unknown",
+        options.activeWait.maxWaitSeconds,
+      );
     }
-    routes = await applyRoutes(sessions, id, decision.plan);
+  }
+  if (decision.action === "accept" || decision.action === "maintain" || decision.action === "cleanup") {
+    [outcome.routes, outcome.removed, outcome.dns] = await Promise.all([
+      applyRoutes(sessions, id, decision.plan),
+      removeRoutes(sessions, decision.removals),
+      enableDns(sessions, id, decision.dns),
+    ]);
   }
 
   const tags = decisionTags(decision, options.currentTags, options.now);
@@ -66,6 +72,7 @@ export async function carryOut(decision: Decision, options: CarryOutOptions): Pr
         Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
       }),
     );
+    outcome.tagged = true;
   }
-  return { connection, routes, tagged: Object.keys(tags).length > 0 };
+  return outcome;
 }

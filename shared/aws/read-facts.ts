@@ -21,24 +21,37 @@ export async function readConnection(
   return toPeeringConnection(connection);
 }
 
-/** Everything `decide` needs beyond the connection, read in parallel on both sides. */
+/** Everything `decide` needs beyond the connection, both sides read in parallel, each in its own account. */
 export async function readDecisionFacts(
   sessions: AwsSessions,
   connection: PeeringConnection,
 ): Promise<DecisionFacts> {
   const { accepter, requester } = connection;
-  const accepterEc2 = sessions.ec2(accepter.account, accepter.region);
   const [accepterCidrs, accepterRouteTables, requesterRouteTables] = await Promise.all([
-    readVpcCidrs(accepterEc2, accepter.vpcId),
-    readRouteTables(accepterEc2, accepter.vpcId),
-    readRemoteRouteTables(sessions, requester),
+    readAccepterCidrs(sessions, connection),
+    readSideRouteTables(sessions, accepter),
+    readSideRouteTables(sessions, requester),
   ]);
   return { connection, accepterCidrs, accepterRouteTables, requesterRouteTables };
 }
 
+/** DescribeVpcs in the accepter account is authoritative; the connection's copy serves when it cannot be read. */
+async function readAccepterCidrs(sessions: AwsSessions, connection: PeeringConnection): Promise<string[]> {
+  const { accepter } = connection;
+  const access = await reachable(sessions, accepter.account);
+  if (!access.ok) return accepter.cidrs;
+  return readVpcCidrs(sessions.ec2(accepter.account, accepter.region), accepter.vpcId);
+}
+
 export async function readVpcCidrs(ec2: EC2Client, vpcId: string): Promise<string[]> {
-  const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
-  return Vpcs?.[0] ? toVpcCidrs(Vpcs[0]) : [];
+  try {
+    const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+    return Vpcs?.[0] ? toVpcCidrs(Vpcs[0]) : [];
+  } catch (error) {
+    // A dead connection may outlive its VPC; there is nothing to route to then.
+    if (hasErrorCode(error, "InvalidVpcID.NotFound")) return [];
+    throw error;
+  }
 }
 
 export async function readRouteTables(ec2: EC2Client, vpcId: string): Promise<RouteTable[]> {
@@ -52,24 +65,37 @@ export async function readRouteTables(ec2: EC2Client, vpcId: string): Promise<Ro
 }
 
 /** A side in another account is readable only through its role; without one, say why instead of failing. */
-async function readRemoteRouteTables(
+async function readSideRouteTables(
   sessions: AwsSessions,
   side: { account: string; region: string; vpcId: string },
 ): Promise<RouteTablesRead> {
+  const access = await reachable(sessions, side.account);
+  if (!access.ok) return { readable: false, reason: access.reason };
   try {
-    await sessions.ensureAccess(side.account);
     return {
       readable: true,
       tables: await readRouteTables(sessions.ec2(side.account, side.region), side.vpcId),
     };
   } catch (error) {
-    // Throttling and outages propagate (a retry will do); a missing role or permission will not change.
+    // Throttling and outages propagate (a retry will do); a missing permission will not change.
+    if (!hasErrorCode(error, ...PERMISSION_ERRORS)) throw error;
+    return {
+      readable: false,
+      reason: `cannot read route tables in ${side.account} ${side.region}: ${errorCode(error)}`,
+    };
+  }
+}
+
+async function reachable(
+  sessions: AwsSessions,
+  account: string,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  try {
+    await sessions.ensureAccess(account);
+    return { ok: true };
+  } catch (error) {
     if (error instanceof RoleAssumptionError || error instanceof AccountNotNamedError) {
-      return { readable: false, reason: error.message };
-    }
-    if (hasErrorCode(error, ...PERMISSION_ERRORS)) {
-      const reason = `cannot read route tables in ${side.account} ${side.region}: ${errorCode(error)}`;
-      return { readable: false, reason };
+      return { ok: false, reason: error.message };
     }
     throw error;
   }

@@ -15,6 +15,10 @@ export function toPeeringConnection(pcx: VpcPeeringConnection): PeeringConnectio
     requester: toPeeringSide(pcx.RequesterVpcInfo),
     accepter: toPeeringSide(pcx.AccepterVpcInfo),
     tags: toTagMap(pcx.Tags),
+    dnsResolution: {
+      requester: pcx.RequesterVpcInfo?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc === true,
+      accepter: pcx.AccepterVpcInfo?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc === true,
+    },
   };
 }
 

@@ -1,47 +1,57 @@
-import { overlaps } from "../cidr";
+import { contains, overlaps } from "../cidr";
 import type { DecisionFacts } from "../facts";
-import { findApprovingRule } from "../policy/match-rule";
+import { evaluateRule, findApprovingRule } from "../policy/match-rule";
 import type { Policy, Rule } from "../policy/schema";
-import { describePlannedRoute, type PlannedRoute, planSideRoutes } from "../routes/plan-routes";
-import type { Decision } from "./decision";
+import { describePlannedRoute } from "../routes/plan-routes";
+import type { Decision, Finding } from "./decision";
+import { type PlannedChanges, planChanges } from "./plan-changes";
+
+const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
 
 /**
  * Decides one peering connection from facts read from EC2. Pure: the same facts and policy always
- * give the same decision. Guards come first and no rule can switch them off.
+ * give the same decision.
  *
- * A `pending-acceptance` request is accepted, rejected, or (with `unmatched: ignore`) left pending.
- * An `active` connection that the policy approves is "accepted" again, which the AWS layer treats as
- * "make sure the routes are there"; this makes a replayed event or a retry after a crash converge.
- * Any other status cannot be accepted or rejected, so it is ignored.
+ * - `pending-acceptance`: guards first (no rule can switch them off), then the rules; accept, reject,
+ *   or (with `unmatched: ignore`) leave it pending for a person.
+ * - `active`: the rule that governs the pair decides which routes and DNS settings it should have
+ *   (a replayed event, a manual accept, a CIDR added or removed, a retry after a crash all converge).
+ * - dead (`deleted`, `rejected`, `expired`, `failed`): its leftover routes are removed.
+ * - anything else is in transit and is left alone.
  */
 export function decide(facts: DecisionFacts, policy: Policy): Decision {
   const { connection } = facts;
-  const accepter = { ...connection.accepter, cidrs: facts.accepterCidrs };
-  const requester = connection.requester;
-  const base = {
+  const base: Decision = {
     connectionId: connection.id,
     status: connection.status,
-    accepter,
-    requester,
+    action: "ignore",
+    reasons: [],
+    accepter: { ...connection.accepter, cidrs: facts.accepterCidrs },
+    requester: connection.requester,
     plan: [],
+    removals: [],
+    dns: [],
+    findings: [],
     unmanaged: {},
   };
-  const pending = connection.status === "pending-acceptance";
-  const refuse = (reasons: string[]): Decision => ({
+  if (connection.status === "pending-acceptance") return decidePending(facts, policy, base);
+  if (connection.status === "active") return decideActive(facts, policy, base);
+  if (DEAD.has(connection.status)) return decideDead(facts, base);
+  return { ...base, reasons: [`connection is ${connection.status}; it is left alone until it settles`] };
+}
+
+function decidePending(facts: DecisionFacts, policy: Policy, base: Decision): Decision {
+  const { accepter, requester } = base;
+  const reject = (reasons: string[], extra: Partial<Decision> = {}): Decision => ({
     ...base,
-    action: pending ? "reject" : "ignore",
+    action: "reject",
     reasons,
+    findings: ["rejected"],
+    ...extra,
   });
 
-  if (!pending && connection.status !== "active") {
-    return {
-      ...base,
-      action: "ignore",
-      reasons: [`connection is ${connection.status}, not pending-acceptance`],
-    };
-  }
   if (requester.cidrs.length === 0) {
-    return refuse([
+    return reject([
       "no requester CIDR could be read from the connection, so the request cannot be validated",
     ]);
   }
@@ -50,65 +60,82 @@ export function decide(facts: DecisionFacts, policy: Policy): Decision {
       .filter((a) => overlaps(r, a))
       .map((a) => `requester CIDR ${r} overlaps accepter CIDR ${a}`),
   );
-  if (overlapping.length > 0) return refuse(overlapping);
+  if (overlapping.length > 0) return reject(overlapping);
 
   const { rule, verdicts } = findApprovingRule(policy, { accepter, requester });
   if (!rule) {
     const why = verdicts.map((v) => `rule '${v.rule.name}': ${v.approves ? "approves" : v.reason}`);
-    const reasons = [pending ? "no rule approves this request" : "active connection outside policy", ...why];
+    const reasons = ["no rule approves this request", ...why];
     if (policy.rules.length === 0) reasons.push("the policy has no rules");
-    return { ...base, action: pending ? policy.unmatched : "ignore", reasons };
+    if (policy.unmatched === "reject") return reject(reasons);
+    return { ...base, reasons, findings: ["outside-policy"] };
   }
 
-  const { plan, unmanaged, notes } = planRoutes(facts, rule);
-  const conflicts = plan.filter((route) => route.status === "conflict").map(describePlannedRoute);
-  if (conflicts.length > 0 && pending) {
-    return { ...base, action: "reject", rule: rule.name, reasons: conflicts, plan, unmanaged };
+  const changes = planChanges(facts, rule, requester.cidrs);
+  const conflicts = changes.plan.filter((route) => route.status === "conflict").map(describePlannedRoute);
+  if (conflicts.length > 0) {
+    return reject(conflicts, {
+      rule: rule.name,
+      plan: changes.plan,
+      findings: ["rejected", "route-conflict"],
+    });
   }
-  const approval = `rule '${rule.name}' approves requester ${requester.account} ${requester.region} ${requester.vpcId} with CIDRs ${requester.cidrs.join(", ")}`;
+  const reasons = [approval(rule, base), ...changes.notes];
+  return { ...base, ...withoutNotes(changes), action: "accept", rule: rule.name, reasons };
+}
+
+function decideActive(facts: DecisionFacts, policy: Policy, base: Decision): Decision {
+  const { accepter, requester } = base;
+  // The governing rule: the first whose selectors match and that allows at least one requester CIDR.
+  const rule = policy.rules.find((candidate) => {
+    const allowed = requester.cidrs.filter((c) => candidate.requester.cidrs.some((a) => contains(a, c)));
+    return (
+      allowed.length > 0 &&
+      evaluateRule(candidate, { accepter, requester: { ...requester, cidrs: allowed } }).approves
+    );
+  });
+  if (!rule) {
+    return {
+      ...base,
+      reasons: ["active connection outside policy: no rule governs this pair"],
+      findings: ["outside-policy"],
+    };
+  }
+  const allowed = requester.cidrs.filter((c) => rule.requester.cidrs.some((a) => contains(a, c)));
+  const notAllowed = requester.cidrs.filter((c) => !allowed.includes(c));
+  const changes = planChanges(facts, rule, allowed);
+  const conflicts = changes.plan.filter((route) => route.status === "conflict").map(describePlannedRoute);
+  const findings: Finding[] = [];
+  if (notAllowed.length > 0) findings.push("cidr-not-allowed");
+  if (conflicts.length > 0) findings.push("route-conflict");
+  const reasons = [
+    `rule '${rule.name}' governs this connection`,
+    ...notAllowed.map(
+      (c) => `requester CIDR ${c} is not inside ${rule.requester.cidrs.join(", ")}: not routed`,
+    ),
+    ...conflicts,
+    ...changes.notes,
+  ];
+  return { ...base, ...withoutNotes(changes), action: "maintain", rule: rule.name, reasons, findings };
+}
+
+function decideDead(facts: DecisionFacts, base: Decision): Decision {
+  const changes = planChanges(facts, undefined, []);
+  const count = changes.removals.length;
   return {
     ...base,
-    action: "accept",
-    rule: rule.name,
-    reasons: [approval, ...conflicts, ...notes],
-    plan,
-    unmanaged,
+    action: count > 0 ? "cleanup" : "ignore",
+    reasons: [`connection is ${base.status}; ${count} route(s) still target it`, ...changes.notes],
+    removals: changes.removals,
+    unmanaged: changes.unmanaged,
   };
 }
 
-function planRoutes(facts: DecisionFacts, rule: Rule) {
-  const { connection } = facts;
-  const notes: string[] = [];
-  const unmanaged: Decision["unmanaged"] = {};
-  const accepterPlan = planSideRoutes({
-    side: "accepter",
-    ...connection.accepter,
-    tables: facts.accepterRouteTables,
-    selector: rule.routes.accepter,
-    destinations: connection.requester.cidrs,
-    connectionId: connection.id,
-  });
-  let requesterPlan: PlannedRoute[] = [];
-  if (facts.requesterRouteTables.readable) {
-    requesterPlan = planSideRoutes({
-      side: "requester",
-      ...connection.requester,
-      tables: facts.requesterRouteTables.tables,
-      selector: rule.routes.requester,
-      destinations: facts.accepterCidrs,
-      connectionId: connection.id,
-    });
-  } else {
-    unmanaged.requester = facts.requesterRouteTables.reason;
-    notes.push(`requester side not managed: ${facts.requesterRouteTables.reason}`);
-  }
-  for (const [side, selector, plan] of [
-    ["accepter", rule.routes.accepter, accepterPlan],
-    ["requester", rule.routes.requester, requesterPlan],
-  ] as const) {
-    if (selector !== "none" && plan.length === 0 && !unmanaged[side]) {
-      notes.push(`no ${side} route table matches the rule's selection ${JSON.stringify(selector)}`);
-    }
-  }
-  return { plan: [...accepterPlan, ...requesterPlan], unmanaged, notes };
+function approval(rule: Rule, base: Decision): string {
+  const { requester } = base;
+  return `rule '${rule.name}' approves requester ${requester.account} ${requester.region} ${requester.vpcId} with CIDRs ${requester.cidrs.join(", ")}`;
+}
+
+function withoutNotes({ notes: _notes, ...changes }: PlannedChanges) {
+  return changes;
 }

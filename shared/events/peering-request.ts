@@ -30,9 +30,8 @@ export function toPeeringRequest(event: CloudTrailApiCall): RequestEvent {
     kind: "request",
     ref: {
       connectionId: connection.vpcPeeringConnectionId,
-      accepterAccount: connection.accepterVpcInfo?.ownerId ?? call.requestParameters.peerOwnerId ?? account,
-      accepterRegion:
-        connection.accepterVpcInfo?.region ?? call.requestParameters.peerRegion ?? call.awsRegion,
+      account: connection.accepterVpcInfo?.ownerId ?? call.requestParameters.peerOwnerId ?? account,
+      region: connection.accepterVpcInfo?.region ?? call.requestParameters.peerRegion ?? call.awsRegion,
     },
   };
 }

@@ -43,6 +43,8 @@ export const RuleSchema = z.strictObject({
     regions: nonEmpty(region).optional(),
     cidrs: nonEmpty(cidr),
   }),
+  /** Enable remote DNS resolution on each managed side once the connection is active. */
+  dnsResolution: z.boolean().default(false),
   routes: z
     .strictObject({
       accepter: RouteTableSelectorSchema.default("all"),

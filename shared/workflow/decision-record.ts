@@ -1,11 +1,10 @@
 import type { RouteResult } from "../aws/apply-routes";
 import type { Outcome } from "../aws/carry-out";
 import type { Decision } from "../decision/decision";
-import type { PlannedRoute } from "../routes/plan-routes";
 
 /** Where a route is, in a form that reads well in a log line. */
 export interface RouteRef {
-  side: PlannedRoute["side"];
+  side: "accepter" | "requester";
   account: string;
   region: string;
   routeTableId: string;
@@ -14,19 +13,29 @@ export interface RouteRef {
   error?: string;
 }
 
-/** The one structured record logged per decision: what was seen, decided and done. */
+/** The one structured record logged (and published) per decision: what was seen, decided and done. */
 export interface DecisionRecord {
   connectionId: string;
   action: Decision["action"];
   rule?: string;
   reasons: string[];
+  findings: Decision["findings"];
   status: string;
   accepter: Decision["accepter"];
   requester: Decision["requester"];
   connection?: Outcome["connection"];
-  routes: { created: RouteRef[]; present: RouteRef[]; conflicting: RouteRef[]; failed: RouteRef[] };
+  routes: {
+    created: RouteRef[];
+    present: RouteRef[];
+    conflicting: RouteRef[];
+    removed: RouteRef[];
+    failed: RouteRef[];
+  };
+  dns: { side: string; account: string; region: string; result: string; error?: string }[];
   unmanaged: Decision["unmanaged"];
   tagged: boolean;
+  /** Whether anything in AWS changed. */
+  changed: boolean;
   /** Set when carrying the decision out failed part way; the invocation fails so that it is retried. */
   error?: { name: string; message: string };
 }
@@ -34,11 +43,29 @@ export interface DecisionRecord {
 export function toDecisionRecord(decision: Decision, outcome?: Outcome, error?: Error): DecisionRecord {
   const results: RouteResult[] = outcome?.routes ?? [];
   const pick = (kind: RouteResult["result"]) => results.filter((r) => r.result === kind).map(toRouteRef);
+  const removed = (outcome?.removed ?? []).filter((r) => r.result === "removed").map((r) => ({ ...r.route }));
+  const failedRemovals = (outcome?.removed ?? []).flatMap((r) =>
+    r.result === "failed" ? [{ ...r.route, error: r.error }] : [],
+  );
+  const dns = (outcome?.dns ?? []).map(({ change, ...rest }) => ({
+    side: change.side,
+    account: change.account,
+    region: change.region,
+    ...rest,
+  }));
+  const changed =
+    outcome !== undefined &&
+    (outcome.connection !== "unchanged" ||
+      outcome.tagged ||
+      results.some((r) => r.result === "created") ||
+      removed.length > 0 ||
+      dns.some((d) => d.result === "enabled"));
   return {
     connectionId: decision.connectionId,
     action: decision.action,
     ...(decision.rule && { rule: decision.rule }),
     reasons: decision.reasons,
+    findings: decision.findings,
     status: decision.status,
     accepter: decision.accepter,
     requester: decision.requester,
@@ -46,12 +73,15 @@ export function toDecisionRecord(decision: Decision, outcome?: Outcome, error?: 
     routes: {
       created: pick("created"),
       present: pick("present"),
-      // A rejected request's conflicts are in its plan; an accepted one's in its results.
+      // A rejected request's conflicts are in its plan; a carried-out plan's in its results.
       conflicting: outcome?.routes.length ? pick("conflicting") : plannedConflicts(decision),
-      failed: pick("failed"),
+      removed,
+      failed: [...pick("failed"), ...failedRemovals],
     },
+    dns,
     unmanaged: decision.unmanaged,
     tagged: outcome?.tagged ?? false,
+    changed,
     ...(error && { error: { name: error.name, message: error.message } }),
   };
 }

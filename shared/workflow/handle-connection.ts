@@ -1,18 +1,22 @@
-import { ConnectionNotFoundError, RouteFailuresError } from "../aws/aws-errors";
+import { ConnectionNotFoundError, PartialFailureError } from "../aws/aws-errors";
 import { carryOut, type Outcome } from "../aws/carry-out";
 import { readConnection, readDecisionFacts } from "../aws/read-facts";
 import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
 import { decide } from "../decision/decide";
-import { isInRemit } from "../policy/match-rule";
+import { accountsNamed, isInRemit } from "../policy/match-rule";
 import type { Policy } from "../policy/schema";
 import { type DecisionRecord, toDecisionRecord } from "./decision-record";
 
-/** A connection as an event or a sweep names it: enough to find it, nothing to trust. */
+/**
+ * A connection as an event or a sweep names it, and where to look it up: enough to find it, nothing
+ * to trust. For a request that is the accepter's account and region; for a deletion, whichever side
+ * made the call.
+ */
 export interface ConnectionRef {
   connectionId: string;
-  accepterAccount: string;
-  accepterRegion: string;
+  account: string;
+  region: string;
 }
 
 export interface WorkflowContext {
@@ -27,43 +31,45 @@ export type HandleResult =
   | { kind: "decided"; record: DecisionRecord; failure?: Error };
 
 /**
- * The flow of one request: check the remit, re-read the connection in the accepter account and
- * region, read both sides' facts, decide, carry the decision out. Failures after the decision are
- * returned with the record, so the record is logged before the invocation fails.
+ * The flow of one connection: check the remit, re-read the connection from EC2, read both sides'
+ * facts, decide, carry the decision out. Failures after the decision are returned with the record,
+ * so that the record is logged before the invocation fails.
  */
 export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext): Promise<HandleResult> {
-  const { connectionId, accepterAccount: account, accepterRegion: region } = ref;
-  if (!isInRemit(ctx.policy, account, region)) {
+  const { policy, sessions } = ctx;
+  if (!isInRemit(policy, ref.account, ref.region) && !accountsNamed(policy).has(ref.account)) {
     return {
       kind: "skipped",
       ref,
-      reason: `accepter account ${account} region ${region} is not named in the policy`,
+      reason: `account ${ref.account} region ${ref.region} is not named in the policy`,
     };
   }
 
   let connection: Awaited<ReturnType<typeof readConnection>>;
   try {
-    connection = await readConnection(ctx.sessions, { connectionId, account, region }, ctx.waits.visible);
+    connection = await readConnection(sessions, ref, ctx.waits.visible);
+    const { accepter } = connection;
+    const accepterInRemit = isInRemit(policy, accepter.account, accepter.region);
+    if (connection.status === "pending-acceptance" && !accepterInRemit) {
+      const reason = `the connection's accepter is ${accepter.account} ${accepter.region}, which the policy does not name`;
+      return { kind: "skipped", ref, reason };
+    }
+    // Accepting, rejecting and tagging happen on the accepter's side: decide on what it sees.
+    if (accepterInRemit && (accepter.account !== ref.account || accepter.region !== ref.region)) {
+      const where = { connectionId: ref.connectionId, account: accepter.account, region: accepter.region };
+      connection = await readConnection(sessions, where, ctx.waits.visible);
+    }
   } catch (error) {
     if (error instanceof ConnectionNotFoundError) return { kind: "skipped", ref, reason: error.message };
     throw error;
   }
-  // The event only pointed here; if EC2 says this account is not the accepter, there is nothing to accept.
-  if (connection.accepter.account !== account || connection.accepter.region !== region) {
-    const actual = `${connection.accepter.account} ${connection.accepter.region}`;
-    return {
-      kind: "skipped",
-      ref,
-      reason: `the connection's accepter is ${actual}, not ${account} ${region}`,
-    };
-  }
 
-  const facts = await readDecisionFacts(ctx.sessions, connection);
-  const decision = decide(facts, ctx.policy);
-  let outcome: Outcome | undefined;
+  const facts = await readDecisionFacts(sessions, connection);
+  const decision = decide(facts, policy);
+  let outcome: Outcome;
   try {
     outcome = await carryOut(decision, {
-      sessions: ctx.sessions,
+      sessions,
       activeWait: ctx.waits.active,
       currentTags: connection.tags,
       now: ctx.now(),
@@ -75,10 +81,16 @@ export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext)
       failure: error as Error,
     };
   }
-  const failed = outcome.routes.flatMap((r) =>
-    r.result === "failed" ? [`${r.route.routeTableId} ${r.route.destination}: ${r.error}`] : [],
-  );
-  const failure = failed.length > 0 ? new RouteFailuresError(connectionId, failed) : undefined;
+  const failed = [
+    ...outcome.routes.flatMap((r) =>
+      r.result === "failed" ? [`create ${r.route.routeTableId} ${r.route.destination}: ${r.error}`] : [],
+    ),
+    ...outcome.removed.flatMap((r) =>
+      r.result === "failed" ? [`delete ${r.route.routeTableId} ${r.route.destination}: ${r.error}`] : [],
+    ),
+    ...outcome.dns.flatMap((d) => (d.result === "failed" ? [`dns ${d.change.side}: ${d.error}`] : [])),
+  ];
+  const failure = failed.length > 0 ? new PartialFailureError(ref.connectionId, failed) : undefined;
   return {
     kind: "decided",
     record: toDecisionRecord(decision, outcome, failure),

@@ -53,21 +53,14 @@ const R_MAIN = requesterMain().id;
 const planOf = (d: Decision) => d.plan.map((p) => `${p.side} ${p.routeTableId} ${p.destination} ${p.status}`);
 
 describe("decide: guards no rule can switch off", () => {
-  describe.each([
-    "initiating-request",
-    "provisioning",
-    "failed",
-    "rejected",
-    "expired",
-    "deleting",
-    "deleted",
-  ])("status %s", (status) => {
-    it("is ignored, even when a rule would approve it", () => {
+  describe.each(["initiating-request", "provisioning", "deleting"])("status %s (in transit)", (status) => {
+    it("is left alone, even when a rule would approve it", () => {
       const decision = decide(facts({ status }), POLICY);
       expect(decision.action).toBe("ignore");
       expect(decision.rule).toBeUndefined();
-      expect(decision.reasons).toEqual([`connection is ${status}, not pending-acceptance`]);
+      expect(decision.reasons).toEqual([`connection is ${status}; it is left alone until it settles`]);
       expect(decision.plan).toEqual([]);
+      expect(decision.removals).toEqual([]);
     });
   });
 
@@ -78,12 +71,6 @@ describe("decide: guards no rule can switch off", () => {
           name: "no requester CIDR (pending)",
           input: { requesterCidrs: [] },
           action: "reject",
-          reason: /no requester CIDR could be read/,
-        },
-        {
-          name: "no requester CIDR (active)",
-          input: { status: "active", requesterCidrs: [] },
-          action: "ignore",
           reason: /no requester CIDR could be read/,
         },
         {
@@ -124,12 +111,6 @@ describe("decide: guards no rule can switch off", () => {
           input: { connectionAccepterCidrs: ["10.0.0.0/16"], accepterCidrs: ["10.20.0.0/16"] },
           action: "reject",
           reason: /overlaps accepter CIDR 10\.20\.0\.0\/16/,
-        },
-        {
-          name: "overlap of an active connection",
-          input: { status: "active", accepterCidrs: ["10.20.0.0/16"] },
-          action: "ignore",
-          reason: /overlaps/,
         },
         {
           name: "accepter route: same block to another pcx",
@@ -404,57 +385,132 @@ describe("decide: active connections", () => {
     named<{
       name: string;
       input: FactsInput;
-      policy: "reject" | "ignore";
       action: string;
       reason: RegExp;
       plan: string[];
+      findings: string[];
     }>([
       {
-        name: "approved: accept again (ensure routes)",
+        name: "governed: maintain (ensure routes)",
         input: { accepterTables: [accepterMain(route("10.20.0.0/16", CONNECTION_ID))] },
-        policy: "reject",
-        action: "accept",
-        reason: /^rule 'shared' approves/,
+        action: "maintain",
+        reason: /^rule 'shared' governs this connection$/,
         plan: [`accepter ${A_MAIN} 10.20.0.0/16 present`, `requester ${R_MAIN} 10.0.0.0/16 create`],
+        findings: [],
       },
       {
-        name: "approved with a conflicting route: accept, the conflict is reported",
+        name: "governed with a conflicting route: maintain, the conflict is reported",
         input: { requesterTables: [requesterMain(route("10.0.0.0/16", OTHER_PCX))] },
-        policy: "reject",
-        action: "accept",
+        action: "maintain",
         reason: /10\.0\.0\.0\/16 conflicts with existing route 10\.0\.0\.0\/16/,
         plan: [
           `accepter ${A_MAIN} 10.20.0.0/16 create`,
           `accepter ${A_PARTNERS} 10.20.0.0/16 create`,
           `requester ${R_MAIN} 10.0.0.0/16 conflict`,
         ],
+        findings: ["route-conflict"],
       },
       {
-        name: "outside policy, unmatched reject: ignore",
+        name: "a CIDR added that the rule does not allow: only the allowed one is routed",
+        input: { requesterCidrs: ["10.20.0.0/16", "10.99.0.0/16"] },
+        action: "maintain",
+        reason: /^requester CIDR 10\.99\.0\.0\/16 is not inside 10\.16\.0\.0\/12, fd00:16::\/32: not routed$/,
+        plan: [
+          `accepter ${A_MAIN} 10.20.0.0/16 create`,
+          `accepter ${A_PARTNERS} 10.20.0.0/16 create`,
+          `requester ${R_MAIN} 10.0.0.0/16 create`,
+        ],
+        findings: ["cidr-not-allowed"],
+      },
+      {
+        name: "no rule allows any of its CIDRs: outside policy",
         input: { requesterCidrs: ["10.99.0.0/16"] },
-        policy: "reject",
         action: "ignore",
-        reason: /^active connection outside policy$/,
+        reason: /^active connection outside policy/,
         plan: [],
+        findings: ["outside-policy"],
       },
       {
-        name: "outside policy, unmatched ignore: ignore",
+        name: "requester account not listed: outside policy",
         input: { requesterAccount: "999999999999" },
-        policy: "ignore",
         action: "ignore",
-        reason: /^active connection outside policy$/,
+        reason: /^active connection outside policy/,
         plan: [],
+        findings: ["outside-policy"],
       },
     ]),
-  )("%s", (_, { input, policy: unmatched, action, reason, plan }) => {
-    const decision = decide(
-      facts({ status: "active", ...input }),
-      unmatched === "reject" ? POLICY : IGNORING,
-    );
+  )("%s", (_, { input, action, reason, plan, findings }) => {
+    const decision = decide(facts({ status: "active", ...input }), POLICY);
     expect(decision.status).toBe("active");
     expect(decision.action).toBe(action);
     expect(decision.reasons).toContainEqual(expect.stringMatching(reason));
     expect(planOf(decision)).toEqual(plan);
+    expect(decision.findings).toEqual(findings);
+  });
+
+  it("removes routes to the connection that the plan no longer wants, and nothing else", () => {
+    const decision = decide(
+      facts({
+        status: "active",
+        accepterTables: [
+          accepterMain(route("10.20.0.0/16", CONNECTION_ID), route("10.21.0.0/16", CONNECTION_ID)),
+          accepterPartners(route("10.21.0.0/16", OTHER_PCX)),
+        ],
+      }),
+      POLICY,
+    );
+    expect(decision.removals).toEqual([
+      {
+        side: "accepter",
+        account: "111111111111",
+        region: "us-east-1",
+        routeTableId: A_MAIN,
+        destination: "10.21.0.0/16",
+      },
+    ]);
+  });
+
+  it("enables DNS resolution on each managed side where the rule asks and it is off", () => {
+    const dnsPolicy = policy([{ ...RULES[0], dnsResolution: true }]);
+    const decision = decide(
+      facts({ status: "active", dnsResolution: { requester: true, accepter: false } }),
+      dnsPolicy,
+    );
+    expect(decision.dns.map((d) => `${d.side} ${d.status}`)).toEqual([
+      "accepter enable",
+      "requester present",
+    ]);
+    expect(decide(facts({ status: "active" }), POLICY).dns).toEqual([]);
+  });
+});
+
+describe("decide: dead connections", () => {
+  it.each(["deleted", "rejected", "expired", "failed"])(
+    "%s: every route that targets it is removed",
+    (status) => {
+      const decision = decide(
+        facts({
+          status,
+          accepterTables: [accepterMain(route("10.20.0.0/16", CONNECTION_ID)), accepterPartners()],
+          requesterTables: [
+            requesterMain(route("10.0.0.0/16", CONNECTION_ID), route("10.1.0.0/16", OTHER_PCX)),
+          ],
+        }),
+        POLICY,
+      );
+      expect(decision.action).toBe("cleanup");
+      expect(decision.plan).toEqual([]);
+      expect(decision.removals.map((r) => `${r.side} ${r.routeTableId} ${r.destination}`)).toEqual([
+        `accepter ${A_MAIN} 10.20.0.0/16`,
+        `requester ${R_MAIN} 10.0.0.0/16`,
+      ]);
+    },
+  );
+
+  it("is ignored when no route targets it any more, and a side it cannot read is reported", () => {
+    const decision = decide(facts({ status: "deleted", requesterTables: { unreadable: "no role" } }), POLICY);
+    expect(decision.action).toBe("ignore");
+    expect(decision.unmanaged).toEqual({ requester: "no role" });
   });
 });
 

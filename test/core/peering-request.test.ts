@@ -34,8 +34,8 @@ describe("toPeeringRequest: sample events", () => {
           kind: "request",
           ref: {
             connectionId: "pcx-0123456789abcdef0",
-            accepterAccount: "111111111111",
-            accepterRegion: "us-east-1",
+            account: "111111111111",
+            region: "us-east-1",
           },
         },
       },
@@ -46,8 +46,8 @@ describe("toPeeringRequest: sample events", () => {
           kind: "request",
           ref: {
             connectionId: "pcx-0fedcba9876543210",
-            accepterAccount: "111111111111",
-            accepterRegion: "us-east-1",
+            account: "111111111111",
+            region: "us-east-1",
           },
         },
       },
@@ -173,8 +173,8 @@ describe("toPeeringRequest: variants", () => {
       kind: "request",
       ref: {
         connectionId: connection(event).vpcPeeringConnectionId,
-        accepterAccount: account,
-        accepterRegion: region,
+        account: account,
+        region: region,
       },
     });
   });

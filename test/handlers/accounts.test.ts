@@ -173,6 +173,7 @@ describe("the decision record", () => {
         action: "accept",
         rule: "payments-to-shared",
         reasons: [expect.stringContaining("rule 'payments-to-shared' approves")],
+        findings: [],
         status: "pending-acceptance",
         accepter: { account: ACCEPTER, region: "us-east-1", vpcId: shared, cidrs: ["10.0.0.0/16"] },
         requester: { account: REQUESTER, region: "us-east-1", vpcId: app, cidrs: ["10.20.0.0/16"] },
@@ -193,10 +194,13 @@ describe("the decision record", () => {
           ],
           present: [],
           conflicting: [],
+          removed: [],
           failed: [],
         },
+        dns: [],
         unmanaged: {},
         tagged: true,
+        changed: true,
       },
     });
   });

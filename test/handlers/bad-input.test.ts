@@ -1,8 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { apiCallEvent, createPeeringEvent, requestPeering } from "../../model";
-import { ACCEPTER, PARTNER, REQUESTER, routesOf, useService } from "./harness";
+import { ACCEPTER, REQUESTER, routesOf, useService } from "./harness";
 import { sharedServices } from "./worlds";
+
+// Named nowhere in the policy, as accepter or requester.
+const STRANGER = "444444444444";
 
 const sample = (name: string) =>
   JSON.parse(readFileSync(new URL(`../fixtures/events/${name}.json`, import.meta.url), "utf8"));
@@ -130,9 +133,10 @@ describe("an event that lies about the connection", () => {
 describe("an accepter outside the policy's remit", () => {
   const service = useService((world) => {
     const ids = sharedServices(world);
+    world.addAccount(STRANGER);
     return {
       ...ids,
-      stranger: world.addVpc({ ownerId: PARTNER, region: "eu-west-1", cidrs: ["10.30.0.0/16"] }),
+      stranger: world.addVpc({ ownerId: STRANGER, region: "eu-west-1", cidrs: ["10.30.0.0/16"] }),
     };
   });
 

@@ -56,7 +56,7 @@ describe("an approved cross-account request in the accepter's region", () => {
     expect(world.peering(connectionId).tagsByAccount[ACCEPTER]).toEqual(tags);
     expect(replay).toMatchObject({
       kind: "decided",
-      record: { action: "accept", connection: "already active" },
+      record: { action: "maintain", connection: "unchanged", changed: false },
     });
   });
 });
@@ -267,7 +267,7 @@ describe("waiting on EC2", () => {
     world.peering(connectionId).describesUntilActive = 1;
     const retry = await service.invoke(event);
 
-    expect(retry).toMatchObject({ record: { action: "accept", connection: "already active" } });
+    expect(retry).toMatchObject({ record: { action: "maintain", connection: "unchanged", changed: true } });
     expect(routesOf(world, sharedMain)).toContain(`10.20.0.0/16 -> ${connectionId}`);
     expect(routesOf(world, appMain)).toContain(`10.0.0.0/16 -> ${connectionId}`);
     expect(world.calls.filter((c) => c.operation === "AcceptVpcPeeringConnection")).toHaveLength(1);

@@ -38,9 +38,19 @@ export interface FactsInput {
   /** What the connection says of the accepter; the decision must use `accepterCidrs` instead. */
   connectionAccepterCidrs?: string[];
   accepterCidrs?: string[];
-  accepterTables?: RouteTable[];
+  accepterTables?: RouteTable[] | { unreadable: string };
   requesterTables?: RouteTable[] | { unreadable: string };
   tags?: Record<string, string>;
+  dnsResolution?: { requester: boolean; accepter: boolean };
+}
+
+function tablesRead(
+  tables: RouteTable[] | { unreadable: string } | undefined,
+  fallback: RouteTable[],
+): RouteTablesRead {
+  return tables && "unreadable" in tables
+    ? { readable: false, reason: tables.unreadable }
+    : { readable: true, tables: tables ?? fallback };
 }
 
 /** The accepter VPC 10.0.0.0/16 has a main table (default route to an IGW) and a partners table. */
@@ -59,10 +69,6 @@ export const requesterMain = (...extra: Route[]) =>
   });
 
 export function facts(input: FactsInput = {}): DecisionFacts {
-  const requesterTables: RouteTablesRead =
-    input.requesterTables && "unreadable" in input.requesterTables
-      ? { readable: false, reason: input.requesterTables.unreadable }
-      : { readable: true, tables: input.requesterTables ?? [requesterMain()] };
   const accepterCidrs = input.accepterCidrs ?? ["10.0.0.0/16"];
   return {
     connection: {
@@ -80,10 +86,11 @@ export function facts(input: FactsInput = {}): DecisionFacts {
         cidrs: input.connectionAccepterCidrs ?? accepterCidrs,
       },
       tags: input.tags ?? {},
+      dnsResolution: input.dnsResolution ?? { requester: false, accepter: false },
     },
     accepterCidrs,
-    accepterRouteTables: input.accepterTables ?? [accepterMain(), accepterPartners()],
-    requesterRouteTables: requesterTables,
+    accepterRouteTables: tablesRead(input.accepterTables, [accepterMain(), accepterPartners()]),
+    requesterRouteTables: tablesRead(input.requesterTables, [requesterMain()]),
   };
 }
 

@@ -1,0 +1,34 @@
+import { DeleteRouteCommand } from "@aws-sdk/client-ec2";
+import { isIpv6 } from "../cidr";
+import type { PlannedRemoval } from "../decision/decision";
+import { errorCode, hasErrorCode } from "./error-code";
+import type { AwsSessions } from "./sessions";
+
+export type RemovalResult =
+  | { route: PlannedRemoval; result: "removed" | "already absent" }
+  | { route: PlannedRemoval; result: "failed"; error: string };
+
+/** Deletes the planned routes, all sides in parallel, each in its own account and region. */
+export function removeRoutes(sessions: AwsSessions, removals: PlannedRemoval[]): Promise<RemovalResult[]> {
+  return Promise.all(
+    removals.map(async (route): Promise<RemovalResult> => {
+      const destination = isIpv6(route.destination)
+        ? { DestinationIpv6CidrBlock: route.destination }
+        : { DestinationCidrBlock: route.destination };
+      try {
+        await sessions
+          .ec2(route.account, route.region)
+          .send(new DeleteRouteCommand({ RouteTableId: route.routeTableId, ...destination }));
+        return { route, result: "removed" };
+      } catch (error) {
+        // Someone (or an earlier attempt) removed it already: the wanted state holds.
+        if (hasErrorCode(error, "InvalidRoute.NotFound")) return { route, result: "already absent" };
+        return {
+          route,
+          result: "failed",
+          error: `${errorCode(error) ?? "Error"}: ${(error as Error).message}`,
+        };
+      }
+    }),
+  );
+}

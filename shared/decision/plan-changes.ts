@@ -1,0 +1,62 @@
+import type { DecisionFacts } from "../facts";
+import type { Rule } from "../policy/schema";
+import { planRemovals } from "../routes/plan-removals";
+import { type PlannedRoute, planSideRoutes } from "../routes/plan-routes";
+import type { Decision, DnsChange, PlannedRemoval } from "./decision";
+
+type RouteTableSelector = Rule["routes"]["accepter"];
+
+export interface PlannedChanges {
+  plan: PlannedRoute[];
+  removals: PlannedRemoval[];
+  dns: DnsChange[];
+  unmanaged: Decision["unmanaged"];
+  /** Remarks worth a reason line (a side not managed, a selector that matches no table). */
+  notes: string[];
+}
+
+/**
+ * What both sides need under `rule` (none for a dead connection): the accepter's tables route the
+ * requester CIDRs the rule allows, the requester's tables route the accepter's CIDRs; every other route
+ * to this connection is removed; DNS resolution is enabled where the rule asks for it.
+ */
+export function planChanges(
+  facts: DecisionFacts,
+  rule: Rule | undefined,
+  allowedRequesterCidrs: string[],
+): PlannedChanges {
+  const { connection } = facts;
+  const sides = [
+    { side: "accepter", read: facts.accepterRouteTables, destinations: allowedRequesterCidrs },
+    { side: "requester", read: facts.requesterRouteTables, destinations: facts.accepterCidrs },
+  ] as const;
+  const result: PlannedChanges = { plan: [], removals: [], dns: [], unmanaged: {}, notes: [] };
+
+  for (const { side, read, destinations } of sides) {
+    const where = { side, account: connection[side].account, region: connection[side].region };
+    if (!read.readable) {
+      result.unmanaged[side] = read.reason;
+      result.notes.push(`${side} side not managed: ${read.reason}`);
+      continue;
+    }
+    const selector: RouteTableSelector = rule?.routes[side] ?? "none";
+    const plan = planSideRoutes({
+      ...where,
+      tables: read.tables,
+      selector,
+      destinations,
+      connectionId: connection.id,
+    });
+    if (rule && selector !== "none" && plan.length === 0) {
+      result.notes.push(`no ${side} route table matches the rule's selection ${JSON.stringify(selector)}`);
+    }
+    result.plan.push(...plan);
+    result.removals.push(
+      ...planRemovals({ ...where, tables: read.tables, connectionId: connection.id, keep: plan }),
+    );
+    if (rule?.dnsResolution) {
+      result.dns.push({ ...where, status: connection.dnsResolution[side] ? "present" : "enable" });
+    }
+  }
+  return result;
+}
