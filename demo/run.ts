@@ -52,7 +52,8 @@ for (const { title, requester } of scenarios) {
 
   const result = (await handler(event, context)) as HandleResult;
   if (result.kind === "decided") printDecision(result.record);
-  else line(`  Left alone: ${result.reason}`);
+  else if (result.kind === "skipped") line(`  Left alone: ${result.reason}`);
+  else line(`  Failed: ${result.failure.message}`);
   line(`  Connection status now: ${world.peering(connectionId).status.code}`);
   line("  Route tables of both VPCs, before and after (+ added, - removed):");
   printTables(before, tables());

@@ -91,3 +91,39 @@ export function apiCallEvent(call: ApiCall) {
     },
   };
 }
+
+/** Accept, Reject or Delete of a connection, as recorded in the account and region that made the call. */
+export function peeringCallEvent(
+  eventName: "AcceptVpcPeeringConnection" | "RejectVpcPeeringConnection" | "DeleteVpcPeeringConnection",
+  call: { connectionId: string; account: string; region: string },
+  options: EventOptions = {},
+) {
+  return apiCallEvent({
+    account: call.account,
+    region: call.region,
+    eventName,
+    options,
+    requestParameters: { vpcPeeringConnectionId: call.connectionId },
+    responseElements: { _return: true },
+  });
+}
+
+/** A CIDR block added to or removed from a VPC. */
+export function vpcCidrEvent(
+  eventName: "AssociateVpcCidrBlock" | "DisassociateVpcCidrBlock",
+  call: { vpcId: string; account: string; region: string; cidr: string },
+  options: EventOptions = {},
+) {
+  const association = { associationId: "vpc-cidr-assoc-0abc1234def567890", cidrBlock: call.cidr };
+  return apiCallEvent({
+    account: call.account,
+    region: call.region,
+    eventName,
+    options,
+    requestParameters:
+      eventName === "AssociateVpcCidrBlock"
+        ? { vpcId: call.vpcId, cidrBlock: call.cidr }
+        : { associationId: association.associationId },
+    responseElements: { vpcId: call.vpcId, cidrBlockAssociation: association },
+  });
+}

@@ -1,5 +1,5 @@
 export type { ClientWithConfig } from "./caller";
-export { apiCallEvent, createPeeringEvent } from "./cloudtrail-events";
+export { apiCallEvent, createPeeringEvent, peeringCallEvent, vpcCidrEvent } from "./cloudtrail-events";
 export { ec2Error, stsError } from "./errors";
 export { installModel } from "./install";
 export { requestPeering } from "./request-peering";

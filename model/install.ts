@@ -15,6 +15,7 @@ import {
   ModifyVpcPeeringConnectionOptionsCommand,
   RejectVpcPeeringConnectionCommand,
 } from "@aws-sdk/client-ec2";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { type ClientWithConfig, resolveCaller } from "./caller";
@@ -30,7 +31,8 @@ import { describeRouteTables } from "./ec2/route-tables";
 import { createRoute, deleteRoute } from "./ec2/routes";
 import { createTags, deleteTags } from "./ec2/tags";
 import { associateVpcCidrBlock, describeVpcs, disassociateVpcCidrBlock } from "./ec2/vpcs";
-import { ec2Error, stsError } from "./errors";
+import { ec2Error, eventBridgeError, stsError } from "./errors";
+import { putEvents } from "./eventbridge";
 import type { Caller, CallRecord } from "./state";
 import { assumeRole, getCallerIdentity } from "./sts";
 import type { World } from "./world";
@@ -42,12 +44,17 @@ type Operation<I, O> = (world: World, caller: Caller, input: I) => O;
 export function installModel(world: World) {
   const ec2Mock = mockClient(EC2Client);
   const stsMock = mockClient(STSClient);
+  const eventsMock = mockClient(EventBridgeClient);
   const ec2 = <I, O>(operation: string, run: Operation<I, O>) => modelled(world, "EC2", operation, run);
   const sts = <I, O>(operation: string, run: Operation<I, O>) => modelled(world, "STS", operation, run);
+  const events = <I, O>(operation: string, run: Operation<I, O>) =>
+    modelled(world, "EventBridge", operation, run);
 
   // Registered first so the specific handlers below win; an unmodelled command must not answer undefined.
   ec2Mock.onAnyCommand().callsFake(() => notModelled(ec2Mock.send.lastCall.args[0].constructor.name));
   stsMock.onAnyCommand().callsFake(() => notModelled(stsMock.send.lastCall.args[0].constructor.name));
+  eventsMock.onAnyCommand().callsFake(() => notModelled(eventsMock.send.lastCall.args[0].constructor.name));
+  eventsMock.on(PutEventsCommand).callsFake(events("PutEvents", putEvents));
 
   ec2Mock
     .on(DescribeVpcPeeringConnectionsCommand)
@@ -87,9 +94,11 @@ export function installModel(world: World) {
   return {
     ec2Mock,
     stsMock,
+    eventsMock,
     restore(): void {
       ec2Mock.restore();
       stsMock.restore();
+      eventsMock.restore();
     },
   };
 }
@@ -114,7 +123,7 @@ async function perform<I, O>(
   const caller = await resolveCaller(world, client);
   const call: CallRecord = { service, operation, account: caller.account, region: caller.region, input };
   world.calls.push(call);
-  const fail = service === "EC2" ? ec2Error : stsError;
+  const fail = { EC2: ec2Error, STS: stsError, EventBridge: eventBridgeError }[service];
   try {
     const fault = world.takeFault(operation, caller);
     if (fault) throw fail(fault, `fault injected by the model into ${operation}`);
@@ -135,5 +144,5 @@ async function perform<I, O>(
 }
 
 function notModelled(commandName: string): Promise<never> {
-  return Promise.reject(new Error(`the EC2/STS model does not implement ${commandName}`));
+  return Promise.reject(new Error(`the AWS model does not implement ${commandName}`));
 }

@@ -97,7 +97,7 @@ export interface IssuedCredentials {
 }
 
 export interface CallRecord {
-  service: "EC2" | "STS";
+  service: "EC2" | "STS" | "EventBridge";
   operation: string;
   account: string;
   region: string;
@@ -112,4 +112,14 @@ export interface Fault {
   region?: string;
   error: string;
   times?: number;
+}
+
+/** A custom event put on an event bus (the service's audit trail). */
+export interface PublishedEvent {
+  busName: string;
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+  account: string;
+  region: string;
 }

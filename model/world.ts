@@ -9,6 +9,7 @@ import type {
   PeeringRecord,
   PeeringSide,
   PeeringStatusCode,
+  PublishedEvent,
   RoleRecord,
   RouteRecord,
   RouteTableRecord,
@@ -64,6 +65,7 @@ export class World {
   readonly peerings = new Map<string, PeeringRecord>();
   readonly issuedCredentials = new Map<string, IssuedCredentials>();
   readonly calls: CallRecord[] = [];
+  readonly published: PublishedEvent[] = [];
   private readonly faults: Array<Fault & { times: number }> = [];
   private readonly ids = new IdSequence();
 

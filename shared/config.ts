@@ -2,6 +2,15 @@ import { z } from "zod";
 import type { WaitBounds } from "./aws/waiters";
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+const list = z
+  .string()
+  .optional()
+  .transform((text) =>
+    (text ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
 
 /** Settings from the environment, validated once; every variable is documented in the README. */
 const ConfigSchema = z.object({
@@ -11,6 +20,10 @@ const ConfigSchema = z.object({
   ACTIVE_WAIT_SECONDS: seconds(60),
   VISIBLE_WAIT_SECONDS: seconds(30),
   WAIT_MIN_DELAY_SECONDS: seconds(1),
+  EVENT_BUS_NAME: z.string().min(1).optional(),
+  SWEEP_REGIONS: list,
+  AWS_REGION: z.string().min(1).default("us-east-1"),
+  SWEEP_CONCURRENCY: z.coerce.number().int().positive().default(4),
 });
 
 export interface Config {
@@ -18,6 +31,11 @@ export interface Config {
   roleName: string;
   externalId?: string;
   waits: { visible: WaitBounds; active: WaitBounds };
+  eventBusName?: string;
+  /** Regions the reconciler sweeps for rules that name no accepter regions. */
+  sweepRegions: string[];
+  /** Account-regions the reconciler sweeps at once. */
+  sweepConcurrency: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -34,5 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roleName: c.ASSUME_ROLE_NAME,
     ...(c.ASSUME_ROLE_EXTERNAL_ID && { externalId: c.ASSUME_ROLE_EXTERNAL_ID }),
     waits: { visible: bounds(c.VISIBLE_WAIT_SECONDS), active: bounds(c.ACTIVE_WAIT_SECONDS) },
+    ...(c.EVENT_BUS_NAME && { eventBusName: c.EVENT_BUS_NAME }),
+    sweepRegions: c.SWEEP_REGIONS.length > 0 ? c.SWEEP_REGIONS : [c.AWS_REGION],
+    sweepConcurrency: c.SWEEP_CONCURRENCY,
   };
 }

@@ -1,17 +1,24 @@
+import { AuditPublisher } from "./aws/audit-publisher";
 import { AwsSessions } from "./aws/sessions";
-import { loadConfig } from "./config";
+import { type Config, loadConfig } from "./config";
 import { loadPolicy } from "./policy/load-policy";
 import { accountsNamed } from "./policy/match-rule";
 import type { WorkflowContext } from "./workflow/handle-connection";
 
-let cached: WorkflowContext | undefined;
+export interface Runtime {
+  config: Config;
+  workflow: WorkflowContext;
+  publisher: AuditPublisher;
+}
+
+let cached: Runtime | undefined;
 
 /**
- * Configuration, policy and AWS sessions, built once per container so that clients and STS
- * credentials are reused across invocations. A policy that fails to load is not cached: every
- * invocation fails loudly until it is fixed, and nothing in AWS changes meanwhile.
+ * Configuration, policy, AWS sessions and the audit publisher, built once per container so that
+ * clients and STS credentials are reused across invocations. A policy that fails to load is not
+ * cached: every invocation fails loudly until it is fixed, and nothing in AWS changes meanwhile.
  */
-export function workflowContext(homeAccount: string): WorkflowContext {
+export function serviceRuntime(homeAccount: string): Runtime {
   if (cached) return cached;
   const config = loadConfig();
   const policy = loadPolicy(config.policyPath);
@@ -21,7 +28,11 @@ export function workflowContext(homeAccount: string): WorkflowContext {
     ...(config.externalId && { externalId: config.externalId }),
     allowedAccounts: accountsNamed(policy),
   });
-  cached = { policy, sessions, waits: config.waits, now: () => new Date() };
+  cached = {
+    config,
+    workflow: { policy, sessions, waits: config.waits, now: () => new Date() },
+    publisher: new AuditPublisher(config.eventBusName),
+  };
   return cached;
 }
 

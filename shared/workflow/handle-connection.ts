@@ -28,7 +28,9 @@ export interface WorkflowContext {
 
 export type HandleResult =
   | { kind: "skipped"; ref: ConnectionRef; reason: string }
-  | { kind: "decided"; record: DecisionRecord; failure?: Error };
+  | { kind: "decided"; record: DecisionRecord; failure?: Error }
+  /** Failed before a decision could be made (e.g. throttled beyond the SDK's retries while reading). */
+  | { kind: "failed"; ref: ConnectionRef; failure: Error };
 
 /**
  * The flow of one connection: check the remit, re-read the connection from EC2, read both sides'

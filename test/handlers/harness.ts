@@ -16,7 +16,12 @@ const ENV_KEYS = [
   "ASSUME_ROLE_EXTERNAL_ID",
   "ACTIVE_WAIT_SECONDS",
   "VISIBLE_WAIT_SECONDS",
+  "EVENT_BUS_NAME",
+  "SWEEP_REGIONS",
 ] as const;
+
+/** The deployed functions, by file name under functions/. */
+export type FunctionName = "on-peering-request" | "on-peering-change" | "on-vpc-cidr-change" | "reconcile";
 
 export interface ServiceOptions {
   /** Policy YAML; the shipped example policy.yml when absent. */
@@ -35,7 +40,7 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 export function useService<T>(build: (world: World) => T, options: ServiceOptions = {}) {
   let world: World | undefined;
   let built: T | undefined;
-  let handler: Handler | undefined;
+  let handlers: Record<FunctionName, Handler> | undefined;
   let log: Logger | undefined;
   let restore = () => {};
   const home = options.home ?? ACCEPTER;
@@ -52,7 +57,14 @@ export function useService<T>(build: (world: World) => T, options: ServiceOption
     built = build(world);
     restore = installModel(world).restore;
     vi.resetModules();
-    handler = (await import("../../functions/on-peering-request")).handler as unknown as Handler;
+    handlers = {
+      "on-peering-request": (await import("../../functions/on-peering-request"))
+        .handler as unknown as Handler,
+      "on-peering-change": (await import("../../functions/on-peering-change")).handler as unknown as Handler,
+      "on-vpc-cidr-change": (await import("../../functions/on-vpc-cidr-change"))
+        .handler as unknown as Handler,
+      reconcile: (await import("../../functions/reconcile")).handler as unknown as Handler,
+    };
     log = (await import("../../shared/log")).logger;
   });
   afterEach(() => restore());
@@ -63,9 +75,26 @@ export function useService<T>(build: (world: World) => T, options: ServiceOption
     logger: () => must(log),
     /** What `build` returned (ids of the VPCs and route tables it made). */
     ids: () => must(built),
-    invoke: (event: unknown) => must(handler)(structuredClone(event), lambdaContext(home)),
+    /** Runs the CreateVpcPeeringConnection handler, as its EventBridge rule would. */
+    invoke: (event: unknown) =>
+      must(handlers)["on-peering-request"](structuredClone(event), lambdaContext(home)),
+    /** Runs any deployed function with an event (the scheduled event for the reconciler). */
+    run: (name: FunctionName, event: unknown = SCHEDULED_EVENT) =>
+      must(handlers)[name](structuredClone(event), lambdaContext(home)),
   };
 }
+
+const SCHEDULED_EVENT = {
+  version: "0",
+  id: "89d1a02d-5ec7-412e-82f5-13505f849b41",
+  "detail-type": "Scheduled Event",
+  source: "aws.events",
+  account: ACCEPTER,
+  time: "2026-11-27T10:00:00Z",
+  region: "us-east-1",
+  resources: ["arn:aws:events:us-east-1:111111111111:rule/peering-autopilot-reconcile"],
+  detail: {},
+};
 
 export function lambdaContext(account: string): Context {
   return {

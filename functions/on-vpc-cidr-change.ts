@@ -1,0 +1,36 @@
+import { activeConnectionsOfVpc } from "../shared/aws/find-connections";
+import { InvalidEventError } from "../shared/events/invalid-event-error";
+import { toLifecycleEvent } from "../shared/events/lifecycle-event";
+import { cloudTrailHandler } from "../shared/lambda/cloudtrail-handler";
+import { logger } from "../shared/log";
+import { accountsNamed } from "../shared/policy/match-rule";
+import { handleConnection } from "../shared/workflow/handle-connection";
+import { reportResults } from "../shared/workflow/report-results";
+
+/**
+ * AssociateVpcCidrBlock and DisassociateVpcCidrBlock: bring the routes of the VPC's active
+ * connections in line (a new CIDR the rule allows is routed on the peer side, a removed one is unrouted).
+ */
+export const handler = cloudTrailHandler(async (event, { workflow, publisher }) => {
+  const change = toLifecycleEvent(event);
+  if (change.kind === "invalid") throw new InvalidEventError(event.id, change.reason);
+  if (change.kind !== "vpc") {
+    const reason = change.kind === "ignored" ? change.reason : `${change.eventName} is not a VPC CIDR change`;
+    logger.info("event ignored", { eventId: event.id, reason });
+    return { kind: "ignored", reason };
+  }
+  const { vpc } = change;
+  if (!accountsNamed(workflow.policy).has(vpc.account)) {
+    const reason = `account ${vpc.account} is not named in the policy`;
+    logger.info("event ignored", { eventId: event.id, reason });
+    return { kind: "ignored", reason };
+  }
+  const ids = await activeConnectionsOfVpc(workflow.sessions.ec2(vpc.account, vpc.region), vpc);
+  const results = await Promise.all(
+    ids.map((connectionId) =>
+      handleConnection({ connectionId, account: vpc.account, region: vpc.region }, workflow),
+    ),
+  );
+  await reportResults(results, publisher, { onlyChanges: false, rethrow: true });
+  return results;
+});

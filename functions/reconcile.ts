@@ -1,0 +1,25 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { logger } from "../shared/log";
+import { accountOfFunction, serviceRuntime } from "../shared/runtime";
+import { reconcile } from "../shared/workflow/reconcile";
+import { reportResults } from "../shared/workflow/report-results";
+
+/**
+ * Scheduled sweep: decides pending requests whose event was lost or never came (cross-account and
+ * outside-organisation requests), keeps active connections' routes as the plan says, and removes
+ * routes left behind by dead connections. Logs one summary record per run.
+ */
+export const handler = middy(async (_event: unknown, context: Context) => {
+  const { workflow, publisher, config } = serviceRuntime(accountOfFunction(context.invokedFunctionArn));
+  const run = await reconcile(workflow, {
+    regions: config.sweepRegions,
+    concurrency: config.sweepConcurrency,
+  });
+  await reportResults(run.results, publisher, { onlyChanges: true, rethrow: false });
+  await publisher.publishSummary(run.summary);
+  const log = run.summary.errors.length > 0 || run.summary.failed > 0 ? logger.error : logger.info;
+  log.call(logger, "reconcile summary", { summary: run.summary });
+  return run.summary;
+}).use(injectLambdaContext(logger));

@@ -1,0 +1,81 @@
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import type { DecisionRecord } from "../workflow/decision-record";
+
+export const EVENT_SOURCE = "peering-autopilot";
+export const DETAIL_TYPES = {
+  decision: "Peering Decision",
+  routesChanged: "Peering Routes Changed",
+  reconcileSummary: "Peering Reconcile Summary",
+} as const;
+
+// PutEvents takes at most ten entries per call.
+const BATCH = 10;
+
+/** An audit event that EventBridge did not take. */
+export class PublishError extends Error {
+  override readonly name = "PublishError";
+
+  constructor(
+    readonly busName: string,
+    readonly failures: string[],
+  ) {
+    super(`event bus ${busName} refused ${failures.length} audit event(s): ${failures.join("; ")}`);
+  }
+}
+
+/**
+ * Publishes decisions and route changes as custom events on the service's bus. Rules on that bus send
+ * the ones marked `notify` (rejections, conflicts, findings outside policy) to the notification topic.
+ * Without a bus name (local runs) nothing is published.
+ */
+export class AuditPublisher {
+  constructor(
+    private readonly busName: string | undefined,
+    private readonly client: EventBridgeClient = new EventBridgeClient({
+      retryMode: "adaptive",
+      maxAttempts: 5,
+    }),
+  ) {}
+
+  async publishDecisions(records: DecisionRecord[]): Promise<void> {
+    await this.put(records.flatMap((record) => this.decisionEntries(record)));
+  }
+
+  async publishSummary(summary: object): Promise<void> {
+    await this.put([this.entry(DETAIL_TYPES.reconcileSummary, summary)]);
+  }
+
+  private decisionEntries(record: DecisionRecord): PutEventsRequestEntry[] {
+    const entries = [this.entry(DETAIL_TYPES.decision, { ...record, notify: record.findings.length > 0 })];
+    const { created, removed } = record.routes;
+    if (created.length > 0 || removed.length > 0) {
+      const { connectionId, rule } = record;
+      entries.push(this.entry(DETAIL_TYPES.routesChanged, { connectionId, rule, created, removed }));
+    }
+    return entries;
+  }
+
+  private entry(detailType: string, detail: object): PutEventsRequestEntry {
+    return {
+      Source: EVENT_SOURCE,
+      DetailType: detailType,
+      Detail: JSON.stringify(detail),
+      EventBusName: this.busName,
+    };
+  }
+
+  private async put(entries: PutEventsRequestEntry[]): Promise<void> {
+    const busName = this.busName;
+    if (!busName || entries.length === 0) return;
+    const failures: string[] = [];
+    for (let start = 0; start < entries.length; start += BATCH) {
+      const batch = entries.slice(start, start + BATCH);
+      const result = await this.client.send(new PutEventsCommand({ Entries: batch }));
+      result.Entries?.forEach((e, i) => {
+        if (e.ErrorCode)
+          failures.push(`${batch[i]?.DetailType}: ${e.ErrorCode} ${e.ErrorMessage ?? ""}`.trim());
+      });
+    }
+    if (failures.length > 0) throw new PublishError(busName, failures);
+  }
+}

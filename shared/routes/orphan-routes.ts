@@ -1,0 +1,26 @@
+import type { PlannedRemoval } from "../decision/decision";
+import type { RouteTable } from "../facts";
+
+/**
+ * Blackhole routes to peering connections that EC2 no longer shows at all (deleted connections vanish
+ * after a while). Only blackhole routes qualify: a route to a connection that still exists, in any
+ * state, is the business of that connection's own decision.
+ */
+export function planOrphanRemovals(
+  where: { account: string; region: string },
+  tables: RouteTable[],
+  visibleConnectionIds: ReadonlySet<string>,
+): PlannedRemoval[] {
+  return tables.flatMap((table) =>
+    table.routes
+      .filter(
+        (r) => r.target.startsWith("pcx-") && r.state === "blackhole" && !visibleConnectionIds.has(r.target),
+      )
+      .map((r) => ({
+        side: "accepter" as const,
+        ...where,
+        routeTableId: table.id,
+        destination: r.destination,
+      })),
+  );
+}

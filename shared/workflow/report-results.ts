@@ -1,0 +1,34 @@
+import type { AuditPublisher } from "../aws/audit-publisher";
+import { logger } from "../log";
+import type { HandleResult } from "./handle-connection";
+
+/**
+ * Logs every result (one record per decision), publishes the decisions, then (for an event) fails with
+ * the first failure so that the invocation is retried; all of them are in the log by then. A sweep
+ * publishes only decisions that changed something, so that a steady state is quiet, and does not fail:
+ * its next run retries, and its summary counts the failures.
+ */
+export async function reportResults(
+  results: HandleResult[],
+  publisher: AuditPublisher,
+  options: { onlyChanges: boolean; rethrow: boolean },
+): Promise<void> {
+  for (const result of results) logResult(result);
+  const records = results.flatMap((r) => (r.kind === "decided" ? [r.record] : []));
+  await publisher.publishDecisions(options.onlyChanges ? records.filter((r) => r.changed) : records);
+  if (!options.rethrow) return;
+  const failure = results.find((r) => r.kind !== "skipped" && r.failure);
+  if (failure && failure.kind !== "skipped" && failure.failure) throw failure.failure;
+}
+
+function logResult(result: HandleResult): void {
+  if (result.kind === "skipped") {
+    logger.info("connection left alone", { ...result.ref, reason: result.reason });
+  } else if (result.kind === "failed") {
+    logger.error("connection not decided", { ...result.ref, error: result.failure });
+  } else if (result.failure) {
+    logger.error("decision", { decision: result.record });
+  } else {
+    logger.info("decision", { decision: result.record });
+  }
+}
