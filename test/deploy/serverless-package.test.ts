@@ -12,15 +12,23 @@ interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
+const ORG = "o-a1b2c3d4e5";
 const out = mkdtempSync(join(tmpdir(), "peering-autopilot-package-"));
-let resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+interface Template {
+  Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, unknown> }>;
+  Conditions: Record<string, unknown>;
+  Outputs: Record<string, { Value: unknown }>;
+}
+let template: Template;
+let resources: Template["Resources"];
 let statements: Statement[];
 
 beforeAll(async () => {
   // The same command a user runs; it must work offline, without AWS credentials.
   const env = { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" };
-  await promisify(execFile)("npx", ["serverless", "package", "--stage", "ci", "--package", out], { env });
-  const template = JSON.parse(readFileSync(join(out, "cloudformation-template-update-stack.json"), "utf8"));
+  const args = ["serverless", "package", "--stage", "ci", "--package", out, `--param=orgId=${ORG}`];
+  await promisify(execFile)("npx", args, { env });
+  template = JSON.parse(readFileSync(join(out, "cloudformation-template-update-stack.json"), "utf8"));
   resources = template.Resources;
   const role = Object.values(resources).find((r) => r.Type === "AWS::IAM::Role");
   const policies = role?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
@@ -33,23 +41,101 @@ const actions = (s: Statement) => [s.Action].flat();
 const grantFor = (action: string) =>
   statements.filter((s) => s.Effect === "Allow" && actions(s).includes(action));
 
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const cloudTrailPattern = (eventName: string[]) => ({
+  source: ["aws.ec2"],
+  "detail-type": ["AWS API Call via CloudTrail"],
+  detail: { eventSource: ["ec2.amazonaws.com"], eventName, errorCode: [{ exists: false }] },
+});
+
 describe("serverless package", () => {
-  it("builds a function on a supported Node.js runtime", () => {
-    const fn = Object.values(resources).find((r) => r.Type === "AWS::Lambda::Function");
-    expect(fn?.Properties.Runtime).toMatch(/^nodejs(22|24)\.x$/);
-    expect(fn?.Properties.Handler).toBe("functions/on-peering-request.handler");
+  it("builds every function on a supported Node.js runtime", () => {
+    const handlers = ofType("AWS::Lambda::Function").map(([, fn]) => {
+      expect(fn.Properties.Runtime).toMatch(/^nodejs(22|24)\.x$/);
+      return fn.Properties.Handler;
+    });
+    expect(handlers.sort()).toEqual([
+      "functions/on-peering-change.handler",
+      "functions/on-peering-request.handler",
+      "functions/on-vpc-cidr-change.handler",
+      "functions/reconcile.handler",
+    ]);
   });
 
-  it("routes successful CreateVpcPeeringConnection calls from CloudTrail to the function", () => {
-    const rule = Object.values(resources).find((r) => r.Type === "AWS::Events::Rule");
+  it.each([
+    ["OnPeeringRequest", ["CreateVpcPeeringConnection"]],
+    [
+      "OnPeeringChange",
+      ["AcceptVpcPeeringConnection", "RejectVpcPeeringConnection", "DeleteVpcPeeringConnection"],
+    ],
+    ["OnVpcCidrChange", ["AssociateVpcCidrBlock", "DisassociateVpcCidrBlock"]],
+  ])(
+    "routes successful CloudTrail calls to %s from the default bus and from the service's bus",
+    (fn, names) => {
+      const rules = ofType("AWS::Events::Rule").filter(([, r]) =>
+        JSON.stringify(r.Properties.Targets).includes(`"${fn}LambdaFunction"`),
+      );
+      expect(rules.map(([, r]) => r.Properties.EventPattern)).toEqual([
+        cloudTrailPattern(names),
+        cloudTrailPattern(names),
+      ]);
+      expect(rules.map(([, r]) => r.Properties.EventBusName ?? "default")).toEqual([
+        "default",
+        { "Fn::GetAtt": ["PeeringBus", "Name"] },
+      ]);
+    },
+  );
+
+  it("runs the reconciler on a schedule", () => {
+    const schedules = ofType("AWS::Events::Rule").filter(([, r]) => r.Properties.ScheduleExpression);
+    expect(schedules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(["rate(5 minutes)"]);
+    expect(JSON.stringify(schedules[0]?.[1].Properties.Targets)).toContain("ReconcileLambdaFunction");
+  });
+
+  it("creates the service's bus and admits only the organisation to it", () => {
+    const bus = resources.PeeringBus;
+    expect(bus?.Properties.Name).toBe("peering-autopilot-ci");
+    expect(template.Conditions.AdmitOrganisation).toEqual({ "Fn::Not": [{ "Fn::Equals": [ORG, ""] }] });
+    expect(template.Conditions.AdmitAccounts).toEqual({ "Fn::Not": [{ "Fn::Equals": ["", ""] }] });
+    const policy = resources.OrganisationMayPutEvents;
+    expect(policy?.Condition).toBe("AdmitOrganisation");
+    expect(policy?.Properties.Statement).toEqual({
+      Effect: "Allow",
+      Principal: "*",
+      Action: "events:PutEvents",
+      Resource: { "Fn::GetAtt": ["PeeringBus", "Arn"] },
+      Condition: { StringEquals: { "aws:PrincipalOrgID": ORG } },
+    });
+    expect(resources.AccountsMayPutEvents?.Condition).toBe("AdmitAccounts");
+  });
+
+  it("sends decisions marked notify, and only those, to the notification topic", () => {
+    const rule = resources.NotifyRule;
+    expect(rule?.Properties.EventBusName).toEqual({ Ref: "PeeringBus" });
     expect(rule?.Properties.EventPattern).toEqual({
-      source: ["aws.ec2"],
-      "detail-type": ["AWS API Call via CloudTrail"],
-      detail: {
-        eventSource: ["ec2.amazonaws.com"],
-        eventName: ["CreateVpcPeeringConnection"],
-        errorCode: [{ exists: false }],
-      },
+      source: ["peering-autopilot"],
+      "detail-type": ["Peering Decision"],
+      detail: { notify: [true] },
+    });
+    expect(rule?.Properties.Targets).toEqual([
+      { Id: "notification-topic", Arn: { Ref: "NotificationTopic" } },
+    ]);
+    const topicPolicy = resources.NotificationTopicPolicy?.Properties.PolicyDocument as {
+      Statement: Statement[];
+    };
+    expect(topicPolicy.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sns:Publish",
+        Condition: { ArnEquals: { "aws:SourceArn": { "Fn::GetAtt": ["NotifyRule", "Arn"] } } },
+      }),
+    ]);
+  });
+
+  it("outputs what member accounts need: the bus and the role to trust", () => {
+    expect(template.Outputs.ServiceEventBusArn?.Value).toEqual({ "Fn::GetAtt": ["PeeringBus", "Arn"] });
+    expect(template.Outputs.ServiceRoleArns?.Value).toEqual({
+      "Fn::GetAtt": ["IamRoleLambdaExecution", "Arn"],
     });
   });
 
@@ -65,6 +151,8 @@ describe("serverless package", () => {
     ["ec2:AcceptVpcPeeringConnection", "vpc-peering-connection/*"],
     ["ec2:RejectVpcPeeringConnection", "vpc-peering-connection/*"],
     ["ec2:CreateRoute", "route-table/*"],
+    ["ec2:DeleteRoute", "route-table/*"],
+    ["ec2:ModifyVpcPeeringConnectionOptions", "vpc-peering-connection/*"],
     ["ec2:CreateTags", "vpc-peering-connection/*"],
   ])("scopes %s to this account's %s", (action, resource) => {
     const grants = grantFor(action);
@@ -81,13 +169,21 @@ describe("serverless package", () => {
     });
   });
 
-  it("assumes only the fixed-name execution role", () => {
-    const [grant] = grantFor("sts:AssumeRole");
-    expect(JSON.stringify(grant?.Resource)).toMatch(/:role\/peering-autopilot-execution"/);
+  it("assumes only the fixed-name execution role, and puts events only on its own bus", () => {
+    expect(JSON.stringify(grantFor("sts:AssumeRole")[0]?.Resource)).toMatch(
+      /:role\/peering-autopilot-execution"/,
+    );
+    expect(grantFor("events:PutEvents").map((s) => s.Resource)).toEqual([
+      { "Fn::GetAtt": ["PeeringBus", "Arn"] },
+    ]);
   });
 
-  it("never grants route deletion or replacement, which no code path needs yet", () => {
-    for (const action of ["ec2:DeleteRoute", "ec2:ReplaceRoute", "ec2:DeleteVpcPeeringConnection"]) {
+  it("never grants what no code path needs", () => {
+    for (const action of [
+      "ec2:ReplaceRoute",
+      "ec2:DeleteVpcPeeringConnection",
+      "ec2:CreateVpcPeeringConnection",
+    ]) {
       expect(grantFor(action)).toEqual([]);
     }
   });
