@@ -36,6 +36,8 @@ export interface Config {
   sweepRegions: string[];
   /** Account-regions the reconciler sweeps at once. */
   sweepConcurrency: number;
+  /** The function's own region (STS and the audit bus are called there). */
+  region: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,5 +57,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(c.EVENT_BUS_NAME && { eventBusName: c.EVENT_BUS_NAME }),
     sweepRegions: c.SWEEP_REGIONS.length > 0 ? c.SWEEP_REGIONS : [c.AWS_REGION],
     sweepConcurrency: c.SWEEP_CONCURRENCY,
+    region: c.AWS_REGION,
   };
 }

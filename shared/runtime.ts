@@ -27,6 +27,7 @@ export function serviceRuntime(homeAccount: string): Runtime {
     roleName: config.roleName,
     ...(config.externalId && { externalId: config.externalId }),
     allowedAccounts: accountsNamed(policy),
+    stsRegion: config.region,
   });
   cached = {
     config,

@@ -9,6 +9,8 @@ export interface SessionOptions {
   externalId?: string;
   /** Accounts a role may be assumed into (those the policy names). */
   allowedAccounts: ReadonlySet<string>;
+  /** STS is called here (the function's own region; outside Lambda nothing else may say). */
+  stsRegion: string;
   now?: () => number;
 }
 
@@ -32,11 +34,12 @@ const RENEW_BEFORE_MS = 5 * 60 * 1000;
 export class AwsSessions {
   private readonly clients = new Map<string, EC2Client>();
   private readonly credentials = new Map<string, CachedCredentials>();
-  private readonly sts = new STSClient(clientDefaults());
+  private readonly sts: STSClient;
   private readonly now: () => number;
 
   constructor(private readonly options: SessionOptions) {
     this.now = options.now ?? Date.now;
+    this.sts = new STSClient({ ...clientDefaults(), region: options.stsRegion });
   }
 
   get homeAccount(): string {

@@ -55,6 +55,10 @@ function decidePending(facts: DecisionFacts, policy: Policy, base: Decision): De
       "no requester CIDR could be read from the connection, so the request cannot be validated",
     ]);
   }
+  // Without the accepter's CIDRs neither the overlap guard nor the requester's routes can be worked out.
+  if (accepter.cidrs.length === 0) {
+    return reject(["no accepter CIDR could be read, so overlaps cannot be ruled out"]);
+  }
   const overlapping = requester.cidrs.flatMap((r) =>
     accepter.cidrs
       .filter((a) => overlaps(r, a))

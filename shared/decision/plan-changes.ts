@@ -47,7 +47,7 @@ export function planChanges(
       destinations,
       connectionId: connection.id,
     });
-    if (rule && selector !== "none" && plan.length === 0) {
+    if (rule && selector !== "none" && destinations.length > 0 && plan.length === 0) {
       result.notes.push(`no ${side} route table matches the rule's selection ${JSON.stringify(selector)}`);
     }
     result.plan.push(...plan);

@@ -59,7 +59,7 @@ function ruleLabel(raw: unknown, index: number): string {
   const name = nameOf(rules[index]);
   if (typeof name !== "string" || name.length === 0) return `rules[${index}]`;
   // A name used twice does not say which rule is meant; the position does.
-  return rules.filter((rule) => nameOf(rule) === name).length > 1 ? `rules[${index}] '${name}'` : name;
+  return rules.filter((rule) => nameOf(rule) === name).length > 1 ? `rules[${index}]` : name;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -74,3 +74,8 @@ export function accountsNamed(policy: Policy): Set<string> {
     ]),
   );
 }
+
+/** Whether the service looks at anything in this account and region at all (as accepter, or a named requester). */
+export function isWatched(policy: Policy, account: string, region: string): boolean {
+  return isInRemit(policy, account, region) || accountsNamed(policy).has(account);
+}

@@ -1,23 +1,13 @@
 import { ConnectionNotFoundError, PartialFailureError } from "../aws/aws-errors";
 import { carryOut, type Outcome } from "../aws/carry-out";
-import { readConnection, readDecisionFacts } from "../aws/read-facts";
 import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
 import { decide } from "../decision/decide";
-import { accountsNamed, isInRemit } from "../policy/match-rule";
 import type { Policy } from "../policy/schema";
 import { type DecisionRecord, toDecisionRecord } from "./decision-record";
+import { type ConnectionRef, readForDecision } from "./read-for-decision";
 
-/**
- * A connection as an event or a sweep names it, and where to look it up: enough to find it, nothing
- * to trust. For a request that is the accepter's account and region; for a deletion, whichever side
- * made the call.
- */
-export interface ConnectionRef {
-  connectionId: string;
-  account: string;
-  region: string;
-}
+export type { ConnectionRef };
 
 export interface WorkflowContext {
   policy: Policy;
@@ -33,40 +23,22 @@ export type HandleResult =
   | { kind: "failed"; ref: ConnectionRef; failure: Error };
 
 /**
- * The flow of one connection: check the remit, re-read the connection from EC2, read both sides'
- * facts, decide, carry the decision out. Failures after the decision are returned with the record,
+ * The flow of one connection: read what a decision needs (see readForDecision), decide, carry the
+ * decision out. Failures after the decision are returned with the record,
  * so that the record is logged before the invocation fails.
  */
 export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext): Promise<HandleResult> {
   const { policy, sessions } = ctx;
-  if (!isInRemit(policy, ref.account, ref.region) && !accountsNamed(policy).has(ref.account)) {
-    return {
-      kind: "skipped",
-      ref,
-      reason: `account ${ref.account} region ${ref.region} is not named in the policy`,
-    };
-  }
-
-  let connection: Awaited<ReturnType<typeof readConnection>>;
+  let read: Awaited<ReturnType<typeof readForDecision>>;
   try {
-    connection = await readConnection(sessions, ref, ctx.waits.visible);
-    const { accepter } = connection;
-    const accepterInRemit = isInRemit(policy, accepter.account, accepter.region);
-    if (connection.status === "pending-acceptance" && !accepterInRemit) {
-      const reason = `the connection's accepter is ${accepter.account} ${accepter.region}, which the policy does not name`;
-      return { kind: "skipped", ref, reason };
-    }
-    // Accepting, rejecting and tagging happen on the accepter's side: decide on what it sees.
-    if (accepterInRemit && (accepter.account !== ref.account || accepter.region !== ref.region)) {
-      const where = { connectionId: ref.connectionId, account: accepter.account, region: accepter.region };
-      connection = await readConnection(sessions, where, ctx.waits.visible);
-    }
+    read = await readForDecision(ref, ctx);
   } catch (error) {
     if (error instanceof ConnectionNotFoundError) return { kind: "skipped", ref, reason: error.message };
     throw error;
   }
+  if (read.kind === "skipped") return { kind: "skipped", ref, reason: read.reason };
+  const { facts, connection } = read;
 
-  const facts = await readDecisionFacts(sessions, connection);
   const decision = decide(facts, policy);
   let outcome: Outcome;
   try {

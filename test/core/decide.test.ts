@@ -74,6 +74,12 @@ describe("decide: guards no rule can switch off", () => {
           reason: /no requester CIDR could be read/,
         },
         {
+          name: "no accepter CIDR (the accepter VPC could not be read)",
+          input: { accepterCidrs: [] },
+          action: "reject",
+          reason: /^no accepter CIDR could be read/,
+        },
+        {
           name: "IPv4 overlap with the accepter's primary CIDR",
           input: { accepterCidrs: ["10.20.0.0/16"] },
           action: "reject",

@@ -258,7 +258,7 @@ describe("parsePolicy: validation errors name the file, the rule and the field",
         edit: (d) => {
           d.rules[1].name = "first";
         },
-        rule: "rules[1] 'first'",
+        rule: "rules[1]",
         field: "name",
         message: /duplicate rule name 'first'/,
       },

@@ -52,22 +52,20 @@ describe("the reconciler", () => {
     const world = service.world();
     const { shared, app, sharedMain, sharedPrivate } = service.ids();
     const live = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared }).connectionId;
-    world
-      .routeTable(sharedMain)
-      .routes.push(
-        {
-          destination: "10.77.0.0/16",
-          target: { vpcPeeringConnectionId: "pcx-0gone000000000000" },
-          state: "blackhole",
-          origin: "CreateRoute",
-        },
-        {
-          destination: "10.78.0.0/16",
-          target: { transitGatewayId: "tgw-0aaaabbbbccccdddd" },
-          state: "blackhole",
-          origin: "CreateRoute",
-        },
-      );
+    world.routeTable(sharedMain).routes.push(
+      {
+        destination: "10.77.0.0/16",
+        target: { vpcPeeringConnectionId: "pcx-0gone000000000000" },
+        state: "blackhole",
+        origin: "CreateRoute",
+      },
+      {
+        destination: "10.78.0.0/16",
+        target: { transitGatewayId: "tgw-0aaaabbbbccccdddd" },
+        state: "blackhole",
+        origin: "CreateRoute",
+      },
+    );
 
     const summary = (await service.run("reconcile")) as ReconcileSummary;
 
@@ -214,14 +212,12 @@ describe("events after the request", () => {
     const world = service.world();
     const { shared, app, sharedMain, appMain } = service.ids();
     const connectionId = world.addPeering({ requesterVpcId: app, accepterVpcId: shared });
-    world
-      .routeTable(appMain)
-      .routes.push({
-        destination: "10.0.0.0/16",
-        target: { vpcPeeringConnectionId: connectionId },
-        state: "blackhole",
-        origin: "CreateRoute",
-      });
+    world.routeTable(appMain).routes.push({
+      destination: "10.0.0.0/16",
+      target: { vpcPeeringConnectionId: connectionId },
+      state: "blackhole",
+      origin: "CreateRoute",
+    });
     world.setPeeringStatus(connectionId, "rejected");
 
     await service.run(

@@ -1,0 +1,70 @@
+import { loadPolicy } from "../shared/policy/load-policy";
+import { describeProblem, PolicyError } from "../shared/policy/policy-error";
+import type { Policy, RouteTableSelector, Rule } from "../shared/policy/schema";
+import { EXIT, type Io } from "./io";
+
+/**
+ * `check`: loads each policy file as the service would and summarises what it allows, so that a
+ * policy repository's CI fails on the same errors that would stop the service. Every file is checked,
+ * even after an invalid one, so that one run reports them all.
+ */
+export function checkPolicies(files: string[], io: Io): number {
+  let exitCode: number = EXIT.ok;
+  for (const file of files) {
+    try {
+      for (const line of summarisePolicy(file, loadPolicy(file))) io.out(line);
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error;
+      for (const line of formatPolicyError(error)) io.err(line);
+      exitCode = EXIT.failed;
+    }
+  }
+  return exitCode;
+}
+
+/** One line per problem, each naming the rule and the field, as the service's own error does. */
+export function formatPolicyError(error: PolicyError): string[] {
+  const count = error.problems.length === 1 ? "1 problem" : `${error.problems.length} problems`;
+  return [
+    `${error.file}: invalid policy (${count})`,
+    ...error.problems.map((p) => `  - ${describeProblem(p)}`),
+  ];
+}
+
+export function summarisePolicy(file: string, policy: Policy): string[] {
+  const count = policy.rules.length === 1 ? "1 rule" : `${policy.rules.length} rules`;
+  const lines = [`${file}: valid, ${count}, unmatched: ${policy.unmatched}`];
+  if (policy.rules.length === 0) {
+    lines.push(`  no rules: every request is handled by unmatched (${policy.unmatched})`);
+  }
+  for (const rule of policy.rules) lines.push(...summariseRule(rule));
+  return lines;
+}
+
+function summariseRule(rule: Rule): string[] {
+  const { accepter, requester, routes } = rule;
+  const requesterAccounts = requester.accounts.map((a) => (a === "*" ? "* (any account)" : a));
+  const lines = [
+    `  rule '${rule.name}'`,
+    `    accepter:  accounts ${accepter.accounts.join(", ")}; regions ${any(accepter.regions)}; vpcs ${any(accepter.vpcs)}`,
+    `    requester: accounts ${requesterAccounts.join(", ")}; regions ${any(requester.regions)}; cidrs ${requester.cidrs.join(", ")}`,
+    `    routes:    accepter ${selector(routes.accepter)}; requester ${selector(routes.requester)}`,
+  ];
+  // Printed from the rule itself, so that fields added to the schema show up without a change here.
+  for (const [key, value] of Object.entries(rule)) {
+    if (!["name", "accepter", "requester", "routes"].includes(key)) {
+      lines.push(`    ${key}: ${JSON.stringify(value)}`);
+    }
+  }
+  return lines;
+}
+
+function any(list: string[] | undefined): string {
+  return list ? list.join(", ") : "any";
+}
+
+function selector(value: RouteTableSelector): string {
+  if (typeof value === "string") return value;
+  const tags = Object.entries(value.tags).map(([key, tagValue]) => `${key}=${tagValue}`);
+  return `tables tagged ${tags.join(", ")}`;
+}

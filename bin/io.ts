@@ -1,0 +1,18 @@
+/** Where a command writes, one line at a time; injected so that tests run commands in-process. */
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Exit codes: the command ran (whatever it found), the input or policy was bad, the arguments were. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** The arguments do not make a command: reported with a pointer to the usage text, exit 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** A file or value the user gave cannot be used; the message says what is wrong with it. Exit 1. */
+export class InputError extends Error {
+  override readonly name = "InputError";
+}

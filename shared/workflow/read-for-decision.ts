@@ -1,0 +1,56 @@
+import { readConnection, readDecisionFacts } from "../aws/read-facts";
+import type { AwsSessions } from "../aws/sessions";
+import type { WaitBounds } from "../aws/waiters";
+import type { DecisionFacts, PeeringConnection } from "../facts";
+import { isInRemit, isWatched } from "../policy/match-rule";
+import type { Policy } from "../policy/schema";
+
+/**
+ * A connection as an event or a sweep names it, and where to look it up: enough to find it, nothing
+ * to trust. For a request that is the accepter's account and region; for a deletion, whichever side
+ * made the call.
+ */
+export interface ConnectionRef {
+  connectionId: string;
+  account: string;
+  region: string;
+}
+
+export interface ReadContext {
+  policy: Policy;
+  sessions: AwsSessions;
+  waits: { visible: WaitBounds };
+}
+
+export type ReadResult =
+  | { kind: "skipped"; reason: string }
+  | { kind: "facts"; facts: DecisionFacts; connection: PeeringConnection };
+
+/**
+ * The read phase of every decision, shared by the service and the CLI's live `explain`: check the
+ * remit, re-read the connection from EC2 (where the accepter sees it, when the policy names the
+ * accepter), and read both sides' facts. Read-only. Throws ConnectionNotFoundError when EC2 does not
+ * show the connection.
+ */
+export async function readForDecision(ref: ConnectionRef, ctx: ReadContext): Promise<ReadResult> {
+  const { policy, sessions } = ctx;
+  if (!isWatched(policy, ref.account, ref.region)) {
+    return {
+      kind: "skipped",
+      reason: `account ${ref.account} region ${ref.region} is not named in the policy`,
+    };
+  }
+  let connection = await readConnection(sessions, ref, ctx.waits.visible);
+  const { accepter } = connection;
+  const accepterInRemit = isInRemit(policy, accepter.account, accepter.region);
+  if (connection.status === "pending-acceptance" && !accepterInRemit) {
+    const reason = `the connection's accepter is ${accepter.account} ${accepter.region}, which the policy does not name`;
+    return { kind: "skipped", reason };
+  }
+  // Accepting, rejecting and tagging happen on the accepter's side: decide on what it sees.
+  if (accepterInRemit && (accepter.account !== ref.account || accepter.region !== ref.region)) {
+    const where = { connectionId: ref.connectionId, account: accepter.account, region: accepter.region };
+    connection = await readConnection(sessions, where, ctx.waits.visible);
+  }
+  return { kind: "facts", facts: await readDecisionFacts(sessions, connection), connection };
+}
