@@ -1,9 +1,11 @@
 import "./env";
 import type { Context } from "aws-lambda";
 import { handler as peeringRequestHandler } from "../functions/on-peering-request";
+import { handler as reconcileHandler } from "../functions/reconcile";
 import { installModel, requestPeering } from "../model";
 import { loadPolicy } from "../shared/policy/load-policy";
 import type { HandleResult } from "../shared/workflow/handle-connection";
+import type { ReconcileSummary } from "../shared/workflow/reconcile";
 import { heading, line, printDecision, printTables, snapshot } from "./print";
 import { ACCEPTER, demoWorld, REQUESTER } from "./world";
 
@@ -11,10 +13,12 @@ import { ACCEPTER, demoWorld, REQUESTER } from "./world";
  * Replays peering requests through the real handler, unchanged, against the in-memory model of
  * EC2 and STS, with the example policy, and prints what it decided and did to the route tables.
  */
-const { world, shared, payments, analytics, legacy, names } = demoWorld();
+const { world, shared, payments, analytics, legacy, reporting, names } = demoWorld();
 installModel(world);
-// EventBridge hands the handler raw JSON; the parser middleware types it.
-const handler = peeringRequestHandler as unknown as (event: unknown, context: Context) => Promise<unknown>;
+// EventBridge hands the handlers raw JSON; the parser middleware types it.
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+const handler = peeringRequestHandler as unknown as Handler;
+const reconcile = reconcileHandler as unknown as Handler;
 const policy = loadPolicy(process.env.POLICY_PATH ?? "policy.yml");
 const context = {
   invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCEPTER}:function:peering-autopilot-demo-onPeeringRequest`,
@@ -35,6 +39,7 @@ const scenarios = [
   { title: "3. Rejected: CIDRs overlapping the shared-services VPC", requester: legacy },
 ];
 
+const connections: string[] = [];
 for (const { title, requester } of scenarios) {
   heading(title);
   const tables = () => [
@@ -43,6 +48,7 @@ for (const { title, requester } of scenarios) {
   ];
   const before = tables();
   const { connectionId, event } = requestPeering(world, { requesterVpcId: requester, accepterVpcId: shared });
+  connections.push(connectionId);
   const vpc = world.vpc(requester);
   const cidrs = [...vpc.cidrs, ...vpc.ipv6Cidrs].map((c) => c.cidr).join(", ");
   line(
@@ -58,4 +64,33 @@ for (const { title, requester } of scenarios) {
   line("  Route tables of both VPCs, before and after (+ added, - removed):");
   printTables(before, tables());
 }
+
+heading("4. The scheduled reconciler repairs what events missed");
+const lost = requestPeering(world, { requesterVpcId: reporting, accepterVpcId: shared }).connectionId;
+line(
+  `  ${lost}: a request from the ${names[reporting]} VPC whose CreateVpcPeeringConnection event never arrived`,
+);
+const [deleted = ""] = connections;
+world.setPeeringStatus(deleted, "deleted");
+line(`  ${deleted}: the payments connection, deleted by its requester; its routes are now blackholes`);
+const before = [shared, payments, reporting].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? ""));
+const summary = (await reconcile(
+  { "detail-type": "Scheduled Event", source: "aws.events" },
+  context,
+)) as ReconcileSummary;
+line(
+  `  Swept ${summary.targets} account-region(s), ${summary.connections} connection(s): ${Object.entries(
+    summary.actions,
+  )
+    .map(([action, count]) => `${count} ${action}`)
+    .join(", ")}; ${summary.changed} changed, ${summary.errors.length} error(s)`,
+);
+line(
+  `  ${lost} is now ${world.peering(lost).status.code}; ${deleted} is ${world.peering(deleted).status.code}`,
+);
+line("  Route tables, before and after the pass (+ added, - removed):");
+printTables(
+  before,
+  [shared, payments, reporting].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? "")),
+);
 line();

@@ -34,11 +34,13 @@ export function demoWorld() {
     cidrs: ["10.20.0.0/16", "100.64.8.0/22"],
   });
   const legacy = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: ["10.0.128.0/20"] });
+  const reporting = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: ["10.28.0.0/16"] });
   const names: Record<string, string> = {
     [shared]: "shared-services",
     [payments]: "payments",
     [analytics]: "analytics",
     [legacy]: "legacy",
+    [reporting]: "reporting",
   };
-  return { world, shared, payments, analytics, legacy, names };
+  return { world, shared, payments, analytics, legacy, reporting, names };
 }
