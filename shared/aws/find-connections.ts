@@ -33,3 +33,17 @@ export async function activeConnectionsOfVpc(ec2: EC2Client, vpc: VpcRef): Promi
     Boolean,
   );
 }
+
+/** Which of these connections EC2 still shows, in any status (a filter, so unknown ids are no error). */
+export async function existingConnectionIds(ec2: EC2Client, ids: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const pages = paginateDescribeVpcPeeringConnections(
+    { client: ec2 },
+    { Filters: [{ Name: "vpc-peering-connection-id", Values: ids }] },
+  );
+  for await (const page of pages) {
+    for (const c of page.VpcPeeringConnections ?? [])
+      if (c.VpcPeeringConnectionId) found.add(c.VpcPeeringConnectionId);
+  }
+  return found;
+}

@@ -1,4 +1,9 @@
-import { DescribeVpcsCommand, type EC2Client, paginateDescribeRouteTables } from "@aws-sdk/client-ec2";
+import {
+  DescribeVpcsCommand,
+  type EC2Client,
+  type Filter,
+  paginateDescribeRouteTables,
+} from "@aws-sdk/client-ec2";
 import type { DecisionFacts, PeeringConnection, RouteTable, RouteTablesRead } from "../facts";
 import { AccountNotNamedError, ConnectionNotFoundError, RoleAssumptionError } from "./aws-errors";
 import { errorCode, hasErrorCode } from "./error-code";
@@ -54,12 +59,10 @@ export async function readVpcCidrs(ec2: EC2Client, vpcId: string): Promise<strin
   }
 }
 
-export async function readRouteTables(ec2: EC2Client, vpcId: string): Promise<RouteTable[]> {
+/** Route tables of one account and region that match the filters (a VPC's, or those routing to peers). */
+export async function readRouteTables(ec2: EC2Client, filters: Filter[]): Promise<RouteTable[]> {
   const tables: RouteTable[] = [];
-  const pages = paginateDescribeRouteTables(
-    { client: ec2 },
-    { Filters: [{ Name: "vpc-id", Values: [vpcId] }] },
-  );
+  const pages = paginateDescribeRouteTables({ client: ec2 }, { Filters: filters });
   for await (const page of pages) tables.push(...(page.RouteTables ?? []).map(toRouteTable));
   return tables;
 }
@@ -72,9 +75,10 @@ async function readSideRouteTables(
   const access = await reachable(sessions, side.account);
   if (!access.ok) return { readable: false, reason: access.reason };
   try {
+    const filters = [{ Name: "vpc-id", Values: [side.vpcId] }];
     return {
       readable: true,
-      tables: await readRouteTables(sessions.ec2(side.account, side.region), side.vpcId),
+      tables: await readRouteTables(sessions.ec2(side.account, side.region), filters),
     };
   } catch (error) {
     // Throttling and outages propagate (a retry will do); a missing permission will not change.

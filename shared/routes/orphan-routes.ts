@@ -1,16 +1,21 @@
 import type { PlannedRemoval } from "../decision/decision";
 import type { RouteTable } from "../facts";
 
+/** A route to remove, with the connection it still names. */
+export interface OrphanRoute extends PlannedRemoval {
+  connectionId: string;
+}
+
 /**
- * Blackhole routes to peering connections that EC2 no longer shows at all (deleted connections vanish
- * after a while). Only blackhole routes qualify: a route to a connection that still exists, in any
+ * Blackhole routes to peering connections that the status listing did not show (deleted connections
+ * vanish after a while). Only blackhole routes qualify: a route to a connection that still exists, in any
  * state, is the business of that connection's own decision.
  */
 export function planOrphanRemovals(
   where: { account: string; region: string },
   tables: RouteTable[],
   visibleConnectionIds: ReadonlySet<string>,
-): PlannedRemoval[] {
+): OrphanRoute[] {
   return tables.flatMap((table) =>
     table.routes
       .filter(
@@ -21,6 +26,7 @@ export function planOrphanRemovals(
         ...where,
         routeTableId: table.id,
         destination: r.destination,
+        connectionId: r.target,
       })),
   );
 }

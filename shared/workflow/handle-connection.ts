@@ -24,8 +24,8 @@ export type HandleResult =
 
 /**
  * The flow of one connection: read what a decision needs (see readForDecision), decide, carry the
- * decision out. Failures after the decision are returned with the record,
- * so that the record is logged before the invocation fails.
+ * decision out. Failures after the decision are returned with the record, so that the record is logged
+ * before the invocation fails.
  */
 export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext): Promise<HandleResult> {
   const { policy, sessions } = ctx;
@@ -37,7 +37,7 @@ export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext)
     throw error;
   }
   if (read.kind === "skipped") return { kind: "skipped", ref, reason: read.reason };
-  const { facts, connection } = read;
+  const { facts } = read;
 
   const decision = decide(facts, policy);
   let outcome: Outcome;
@@ -45,7 +45,7 @@ export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext)
     outcome = await carryOut(decision, {
       sessions,
       activeWait: ctx.waits.active,
-      currentTags: connection.tags,
+      currentTags: facts.connection.tags,
       now: ctx.now(),
     });
   } catch (error) {

@@ -1,7 +1,7 @@
 import { readConnection, readDecisionFacts } from "../aws/read-facts";
 import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
-import type { DecisionFacts, PeeringConnection } from "../facts";
+import type { DecisionFacts } from "../facts";
 import { isInRemit, isWatched } from "../policy/match-rule";
 import type { Policy } from "../policy/schema";
 
@@ -22,9 +22,7 @@ export interface ReadContext {
   waits: { visible: WaitBounds };
 }
 
-export type ReadResult =
-  | { kind: "skipped"; reason: string }
-  | { kind: "facts"; facts: DecisionFacts; connection: PeeringConnection };
+export type ReadResult = { kind: "skipped"; reason: string } | { kind: "facts"; facts: DecisionFacts };
 
 /**
  * The read phase of every decision, shared by the service and the CLI's live `explain`: check the
@@ -52,5 +50,5 @@ export async function readForDecision(ref: ConnectionRef, ctx: ReadContext): Pro
     const where = { connectionId: ref.connectionId, account: accepter.account, region: accepter.region };
     connection = await readConnection(sessions, where, ctx.waits.visible);
   }
-  return { kind: "facts", facts: await readDecisionFacts(sessions, connection), connection };
+  return { kind: "facts", facts: await readDecisionFacts(sessions, connection) };
 }

@@ -1,9 +1,7 @@
-import { paginateDescribeRouteTables, paginateDescribeVpcPeeringConnections } from "@aws-sdk/client-ec2";
-import { listConnections } from "../aws/find-connections";
+import { existingConnectionIds, listConnections } from "../aws/find-connections";
+import { readRouteTables } from "../aws/read-facts";
 import { type RemovalResult, removeRoutes } from "../aws/remove-routes";
-import { toRouteTable } from "../aws/to-facts";
 import { settleWithConcurrency } from "../concurrency";
-import type { RouteTable } from "../facts";
 import { planOrphanRemovals } from "../routes/orphan-routes";
 import {
   type ConnectionRef,
@@ -122,40 +120,15 @@ async function handleSafely(ctx: WorkflowContext, ref: ConnectionRef): Promise<H
 
 async function removeOrphanRoutes(ctx: WorkflowContext, target: SweepTarget, visible: Set<string>) {
   const ec2 = ctx.sessions.ec2(target.account, target.region);
-  const tables: RouteTable[] = [];
-  const pages = paginateDescribeRouteTables(
-    { client: ec2 },
-    { Filters: [{ Name: "route.vpc-peering-connection-id", Values: ["pcx-*"] }] },
-  );
-  for await (const page of pages) tables.push(...(page.RouteTables ?? []).map(toRouteTable));
+  const tables = await readRouteTables(ec2, [{ Name: "route.vpc-peering-connection-id", Values: ["pcx-*"] }]);
   const candidates = planOrphanRemovals(target, tables, visible);
   if (candidates.length === 0) return [];
-  // Connections this listing did not show may still exist in other statuses: ask for them by id.
-  const stillThere = new Set<string>();
-  const lookup = paginateDescribeVpcPeeringConnections(
-    { client: ec2 },
-    {
-      Filters: [
-        {
-          Name: "vpc-peering-connection-id",
-          Values: [...new Set(candidates.map((c) => routeTarget(tables, c)))],
-        },
-      ],
-    },
-  );
-  for await (const page of lookup) {
-    for (const c of page.VpcPeeringConnections ?? [])
-      if (c.VpcPeeringConnectionId) stillThere.add(c.VpcPeeringConnectionId);
-  }
+  // A connection the status listing did not show may still exist in another status: ask for it by id.
+  const stillThere = await existingConnectionIds(ec2, [...new Set(candidates.map((c) => c.connectionId))]);
   return removeRoutes(
     ctx.sessions,
-    candidates.filter((c) => !stillThere.has(routeTarget(tables, c))),
+    candidates.filter((c) => !stillThere.has(c.connectionId)),
   );
-}
-
-function routeTarget(tables: RouteTable[], removal: { routeTableId: string; destination: string }): string {
-  const table = tables.find((t) => t.id === removal.routeTableId);
-  return table?.routes.find((r) => r.destination === removal.destination)?.target ?? "";
 }
 
 function countActions(results: HandleResult[]): Record<string, number> {

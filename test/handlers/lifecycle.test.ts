@@ -138,6 +138,18 @@ rules:
 describe("events after the request", () => {
   const service = useService(sharedServices, { env: { EVENT_BUS_NAME: "peering-autopilot-test" } });
 
+  /** A VPC in us-east-1 gains or loses a CIDR block, and its CloudTrail event reaches the service. */
+  const changeCidr = async (change: "add" | "remove", vpcId: string, account: string, cidr: string) => {
+    const world = service.world();
+    if (change === "add") world.associateVpcCidr(vpcId, cidr);
+    else world.disassociateVpcCidr(vpcId, cidr);
+    const eventName = change === "add" ? "AssociateVpcCidrBlock" : "DisassociateVpcCidrBlock";
+    await service.run(
+      "on-vpc-cidr-change",
+      vpcCidrEvent(eventName, { vpcId, account, region: "us-east-1", cidr }),
+    );
+  };
+
   it("routes a connection that a person accepted by hand, when the policy approves the pair", async () => {
     const world = service.world();
     const { shared, app, sharedMain, appMain } = service.ids();
@@ -239,26 +251,8 @@ describe("events after the request", () => {
     const { connectionId, event } = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared });
     await service.invoke(event);
 
-    world.associateVpcCidr(app, "10.21.0.0/16");
-    await service.run(
-      "on-vpc-cidr-change",
-      vpcCidrEvent("AssociateVpcCidrBlock", {
-        vpcId: app,
-        account: REQUESTER,
-        region: "us-east-1",
-        cidr: "10.21.0.0/16",
-      }),
-    );
-    world.associateVpcCidr(app, "192.168.4.0/24");
-    await service.run(
-      "on-vpc-cidr-change",
-      vpcCidrEvent("AssociateVpcCidrBlock", {
-        vpcId: app,
-        account: REQUESTER,
-        region: "us-east-1",
-        cidr: "192.168.4.0/24",
-      }),
-    );
+    await changeCidr("add", app, REQUESTER, "10.21.0.0/16");
+    await changeCidr("add", app, REQUESTER, "192.168.4.0/24");
 
     expect(pcxRoutes(routesOf(world, sharedMain))).toEqual([
       `10.20.0.0/16 -> ${connectionId}`,
@@ -275,26 +269,8 @@ describe("events after the request", () => {
     const { connectionId, event } = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared });
     await service.invoke(event);
 
-    world.disassociateVpcCidr(app, "10.21.0.0/16");
-    await service.run(
-      "on-vpc-cidr-change",
-      vpcCidrEvent("DisassociateVpcCidrBlock", {
-        vpcId: app,
-        account: REQUESTER,
-        region: "us-east-1",
-        cidr: "10.21.0.0/16",
-      }),
-    );
-    world.associateVpcCidr(shared, "10.1.0.0/16");
-    await service.run(
-      "on-vpc-cidr-change",
-      vpcCidrEvent("AssociateVpcCidrBlock", {
-        vpcId: shared,
-        account: ACCEPTER,
-        region: "us-east-1",
-        cidr: "10.1.0.0/16",
-      }),
-    );
+    await changeCidr("remove", app, REQUESTER, "10.21.0.0/16");
+    await changeCidr("add", shared, ACCEPTER, "10.1.0.0/16");
 
     expect(pcxRoutes(routesOf(world, sharedMain))).toEqual([`10.20.0.0/16 -> ${connectionId}`]);
     expect(pcxRoutes(routesOf(world, appMain))).toEqual([
