@@ -187,4 +187,92 @@ describe("serverless package", () => {
       expect(grantFor(action)).toEqual([]);
     }
   });
+
+  describe("operations", () => {
+    const functions = ["OnPeeringRequest", "OnPeeringChange", "OnVpcCidrChange", "Reconcile"];
+    const dlq = { "Fn::GetAtt": ["DeadLetterQueue", "Arn"] };
+
+    it.each(functions)("%s sends failed asynchronous invocations to the dead-letter queue", (fn) => {
+      const config = ofType("AWS::Lambda::EventInvokeConfig").find(
+        ([, c]) =>
+          JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: `${fn}LambdaFunction` }),
+      )?.[1];
+      expect(config?.Properties.DestinationConfig).toEqual({ OnFailure: { Destination: dlq } });
+      // Every step is idempotent, so Lambda may retry; the reconciler's next run is its retry.
+      expect(config?.Properties.MaximumRetryAttempts).toBe(fn === "Reconcile" ? 0 : 2);
+      if (fn !== "Reconcile") expect(config?.Properties.MaximumEventAgeInSeconds).toBe(3600);
+    });
+
+    it("retries EventBridge deliveries deliberately and parks undeliverable events in the queue", () => {
+      const cloudTrailRules = ofType("AWS::Events::Rule").filter(([, r]) =>
+        JSON.stringify(r.Properties.EventPattern ?? {}).includes("aws.ec2"),
+      );
+      expect(cloudTrailRules).toHaveLength(6);
+      for (const [, rule] of cloudTrailRules) {
+        expect(rule.Properties.Targets).toEqual([
+          expect.objectContaining({
+            RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+            DeadLetterConfig: { Arn: dlq },
+          }),
+        ]);
+      }
+      const policy = resources.DeadLetterQueuePolicy?.Properties.PolicyDocument as { Statement: Statement[] };
+      expect(policy.Statement).toEqual([
+        expect.objectContaining({
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+        }),
+      ]);
+    });
+
+    it.each(
+      functions.flatMap((fn) => [
+        [`${fn}ErrorsAlarm`, "AWS/Lambda", "Errors"],
+        [`${fn}ThrottlesAlarm`, "AWS/Lambda", "Throttles"],
+      ]),
+    )("alarms on %s and tells the notification topic", (name, namespace, metric) => {
+      const alarm = resources[name];
+      expect(alarm?.Type).toBe("AWS::CloudWatch::Alarm");
+      expect(alarm?.Properties).toMatchObject({
+        Namespace: namespace,
+        MetricName: metric,
+        Threshold: 1,
+        AlarmActions: [{ Ref: "NotificationTopic" }],
+      });
+    });
+
+    it("alarms when anything waits in the dead-letter queue", () => {
+      expect(resources.DeadLetterAlarm?.Properties).toMatchObject({
+        Namespace: "AWS/SQS",
+        MetricName: "ApproximateNumberOfMessagesVisible",
+        Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": ["DeadLetterQueue", "QueueName"] } }],
+        AlarmActions: [{ Ref: "NotificationTopic" }],
+      });
+    });
+
+    it("sizes each event handler's timeout to its bounded waits", () => {
+      const env = resources.OnPeeringRequestLambdaFunction?.Properties.Environment as {
+        Variables: Record<string, string>;
+      };
+      // The defaults the code uses when the variables are unset (shared/config.ts).
+      const visible = Number(env.Variables.VISIBLE_WAIT_SECONDS ?? 30);
+      const active = Number(env.Variables.ACTIVE_WAIT_SECONDS ?? 60);
+      for (const fn of functions.slice(0, 3)) {
+        const timeout = resources[`${fn}LambdaFunction`]?.Properties.Timeout as number;
+        expect(timeout).toBeGreaterThanOrEqual(visible + active + 20);
+        expect(timeout).toBeLessThanOrEqual(300);
+      }
+    });
+
+    it("caps concurrency so that a flood of events cannot use up an account's EC2 request quota", () => {
+      const reserved = Object.fromEntries(
+        functions.map((fn) => [
+          fn,
+          resources[`${fn}LambdaFunction`]?.Properties.ReservedConcurrentExecutions,
+        ]),
+      );
+      expect(reserved).toEqual({ OnPeeringRequest: 5, OnPeeringChange: 5, OnVpcCidrChange: 5, Reconcile: 1 });
+    });
+  });
 });
