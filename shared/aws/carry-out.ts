@@ -56,13 +56,13 @@ export async function carryOut(decision: Decision, options: CarryOutOptions): Pr
       );
     }
   }
-  if (decision.action === "accept" || decision.action === "maintain" || decision.action === "cleanup") {
-    [outcome.routes, outcome.removed, outcome.dns] = await Promise.all([
-      applyRoutes(sessions, id, decision.plan),
-      removeRoutes(sessions, decision.removals),
-      enableDns(sessions, id, decision.dns),
-    ]);
-  }
+  // A rejected request's plan only explains its conflicts; its routes are never made.
+  const routed = decision.action === "accept" || decision.action === "maintain";
+  [outcome.routes, outcome.removed, outcome.dns] = await Promise.all([
+    routed ? applyRoutes(sessions, id, decision.plan) : [],
+    removeRoutes(sessions, decision.removals),
+    routed ? enableDns(sessions, id, decision.dns) : [],
+  ]);
 
   const tags = decisionTags(decision, options.currentTags, options.now);
   if (Object.keys(tags).length > 0) {

@@ -4,6 +4,7 @@ import { evaluateRule, findApprovingRule } from "../policy/match-rule";
 import type { Policy, Rule } from "../policy/schema";
 import { describePlannedRoute } from "../routes/plan-routes";
 import type { Decision, Finding } from "./decision";
+import { TAG_PREFIX } from "./decision-tags";
 import { type PlannedChanges, planChanges } from "./plan-changes";
 
 const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
@@ -42,11 +43,15 @@ export function decide(facts: DecisionFacts, policy: Policy): Decision {
 
 function decidePending(facts: DecisionFacts, policy: Policy, base: Decision): Decision {
   const { accepter, requester } = base;
+  // A rejected connection can carry no traffic: routes its owners made to it in advance go too.
+  const leftovers = planChanges(facts, undefined, []);
   const reject = (reasons: string[], extra: Partial<Decision> = {}): Decision => ({
     ...base,
     action: "reject",
     reasons,
     findings: ["rejected"],
+    removals: leftovers.removals,
+    unmanaged: leftovers.unmanaged,
     ...extra,
   });
 
@@ -89,15 +94,7 @@ function decidePending(facts: DecisionFacts, policy: Policy, base: Decision): De
 }
 
 function decideActive(facts: DecisionFacts, policy: Policy, base: Decision): Decision {
-  const { accepter, requester } = base;
-  // The governing rule: the first whose selectors match and that allows at least one requester CIDR.
-  const rule = policy.rules.find((candidate) => {
-    const allowed = requester.cidrs.filter((c) => candidate.requester.cidrs.some((a) => contains(a, c)));
-    return (
-      allowed.length > 0 &&
-      evaluateRule(candidate, { accepter, requester: { ...requester, cidrs: allowed } }).approves
-    );
-  });
+  const rule = governingRule(facts, policy, base);
   if (!rule) {
     return {
       ...base,
@@ -105,6 +102,7 @@ function decideActive(facts: DecisionFacts, policy: Policy, base: Decision): Dec
       findings: ["outside-policy"],
     };
   }
+  const { requester } = base;
   const allowed = requester.cidrs.filter((c) => rule.requester.cidrs.some((a) => contains(a, c)));
   const notAllowed = requester.cidrs.filter((c) => !allowed.includes(c));
   const changes = planChanges(facts, rule, allowed);
@@ -121,6 +119,28 @@ function decideActive(facts: DecisionFacts, policy: Policy, base: Decision): Dec
     ...changes.notes,
   ];
   return { ...base, ...withoutNotes(changes), action: "maintain", rule: rule.name, reasons, findings };
+}
+
+/**
+ * The rule that governs an active connection: the one that would approve it today (so that accepting
+ * and maintaining agree); failing that, the rule it was approved by, as its tag records, while that
+ * rule still allows some of its CIDRs; failing that, the first rule allowing at least one of them (a
+ * connection accepted by hand, or a CIDR added that no rule holds with the others).
+ */
+function governingRule(facts: DecisionFacts, policy: Policy, base: Decision): Rule | undefined {
+  const { accepter, requester } = base;
+  const approving = findApprovingRule(policy, { accepter, requester }).rule;
+  if (approving) return approving;
+  const allowsSome = (candidate: Rule) => {
+    const allowed = requester.cidrs.filter((c) => candidate.requester.cidrs.some((a) => contains(a, c)));
+    return (
+      allowed.length > 0 &&
+      evaluateRule(candidate, { accepter, requester: { ...requester, cidrs: allowed } }).approves
+    );
+  };
+  const tagged = policy.rules.find((r) => r.name === facts.connection.tags[`${TAG_PREFIX}rule`]);
+  if (tagged && allowsSome(tagged)) return tagged;
+  return policy.rules.find(allowsSome);
 }
 
 function decideDead(facts: DecisionFacts, base: Decision): Decision {

@@ -40,10 +40,11 @@ export interface ReconcileRun {
 }
 
 /**
- * One pass over every accepter account and region the policy names: each connection in a status that
- * needs something (pending, active, dead) goes through the same path as an event, then blackhole routes
- * to connections EC2 no longer shows are removed. An account-region that fails is reported and the
- * others go on.
+ * One pass over every accepter account and region the policy names, in two phases so that one pass is
+ * enough: first what dead connections left behind is cleared (their routes, and blackhole routes to
+ * connections EC2 no longer shows), since such a route may block a living connection's route; then every
+ * pending and active connection goes through the same path as an event. An account-region that fails is
+ * reported and the others go on.
  */
 export async function reconcile(
   ctx: WorkflowContext,
@@ -51,39 +52,45 @@ export async function reconcile(
 ): Promise<ReconcileRun> {
   const targets = sweepTargets(ctx.policy, options.regions);
   const claimed = new Set<string>();
-  const settled = await settleWithConcurrency(targets, options.concurrency, (target) =>
-    sweepTarget(ctx, target, claimed),
+  const cleared = await settleWithConcurrency(targets, options.concurrency, (target) =>
+    clearTarget(ctx, target, claimed),
   );
+  const decided = await settleWithConcurrency(targets, options.concurrency, async (target) => {
+    const phase1 = cleared[targets.indexOf(target)];
+    if (phase1?.status !== "fulfilled") throw phase1?.reason;
+    return handleAll(ctx, target, phase1.value.living);
+  });
 
   const results: HandleResult[] = [];
   const orphanRemovals: RemovalResult[] = [];
-  const perTarget = settled.map((outcome, i): TargetReport => {
-    const { account, region } = targets[i] as SweepTarget;
-    if (outcome.status === "rejected") {
-      const error =
-        outcome.reason instanceof Error
-          ? `${outcome.reason.name}: ${outcome.reason.message}`
-          : String(outcome.reason);
+  const perTarget = targets.map(({ account, region }, i): TargetReport => {
+    const phase1 = cleared[i];
+    const phase2 = decided[i];
+    if (phase1?.status !== "fulfilled" || phase2?.status !== "fulfilled") {
+      const reason = phase1?.status === "rejected" ? phase1.reason : (phase2 as PromiseRejectedResult).reason;
+      const error = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
       return { account, region, connections: 0, actions: {}, orphanRoutesRemoved: 0, error };
     }
-    results.push(...outcome.value.results);
-    orphanRemovals.push(...outcome.value.orphans);
+    const targetResults = [...phase1.value.results, ...phase2.value];
+    results.push(...targetResults);
+    orphanRemovals.push(...phase1.value.orphans);
     return {
       account,
       region,
-      connections: outcome.value.results.length,
-      actions: countActions(outcome.value.results),
-      orphanRoutesRemoved: outcome.value.orphans.filter((o) => o.result === "removed").length,
+      connections: targetResults.length,
+      actions: countActions(targetResults),
+      orphanRoutesRemoved: phase1.value.orphans.filter((o) => o.result === "removed").length,
     };
   });
 
-  const decided = results.flatMap((r) => (r.kind === "decided" ? [r] : []));
+  const decidedResults = results.flatMap((r) => (r.kind === "decided" ? [r] : []));
   const summary: ReconcileSummary = {
     targets: targets.length,
     connections: results.length,
     actions: countActions(results),
-    changed: decided.filter((r) => r.record.changed).length,
-    failed: decided.filter((r) => r.failure).length + results.filter((r) => r.kind === "failed").length,
+    changed: decidedResults.filter((r) => r.record.changed).length,
+    failed:
+      decidedResults.filter((r) => r.failure).length + results.filter((r) => r.kind === "failed").length,
     orphanRoutesRemoved: perTarget.reduce((n, t) => n + t.orphanRoutesRemoved, 0),
     perTarget,
     errors: perTarget.flatMap((t) =>
@@ -93,20 +100,29 @@ export async function reconcile(
   return { summary, results, orphanRemovals };
 }
 
-async function sweepTarget(ctx: WorkflowContext, target: SweepTarget, claimed: Set<string>) {
-  const ec2 = ctx.sessions.ec2(target.account, target.region);
-  const connections = await listConnections(ec2, SWEPT_STATUSES);
+const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
+
+/** Phase 1 for one account-region: list its connections, clear orphan routes and dead connections. */
+async function clearTarget(ctx: WorkflowContext, target: SweepTarget, claimed: Set<string>) {
+  const connections = await listConnections(ctx.sessions.ec2(target.account, target.region), SWEPT_STATUSES);
   const visible = new Set(connections.map((c) => c.VpcPeeringConnectionId ?? ""));
   // A connection between two swept accounts is listed by both; the first sweep to see it decides it.
-  const mine = [...visible].filter((id) => id && !claimed.has(id));
-  for (const id of mine) claimed.add(id);
+  const mine = connections.filter((c) => c.VpcPeeringConnectionId && !claimed.has(c.VpcPeeringConnectionId));
+  for (const c of mine) claimed.add(c.VpcPeeringConnectionId ?? "");
+  const isDead = (c: (typeof mine)[number]) => DEAD.has(c.Status?.Code ?? "");
+  const ids = (list: typeof mine) => list.map((c) => c.VpcPeeringConnectionId ?? "");
 
-  const results: HandleResult[] = [];
-  for (const connectionId of mine) {
-    results.push(await handleSafely(ctx, { connectionId, ...target }));
-  }
   const orphans = await removeOrphanRoutes(ctx, target, visible);
-  return { results, orphans };
+  const results = await handleAll(ctx, target, ids(mine.filter(isDead)));
+  return { orphans, results, living: ids(mine.filter((c) => !isDead(c))) };
+}
+
+/** Connections of one account-region, one after the other (the account's EC2 quota is shared). */
+async function handleAll(ctx: WorkflowContext, target: SweepTarget, connectionIds: string[]) {
+  const results: HandleResult[] = [];
+  for (const connectionId of connectionIds)
+    results.push(await handleSafely(ctx, { connectionId, ...target }));
+  return results;
 }
 
 /** One connection's unexpected error becomes its own failed result instead of ending the sweep. */

@@ -490,6 +490,58 @@ describe("decide: active connections", () => {
   });
 });
 
+describe("decide: the rule that approved a request keeps governing it once active", () => {
+  const narrowFirst = policy([
+    {
+      name: "narrow",
+      accepter: { accounts: ["111111111111"] },
+      requester: { accounts: ["222222222222"], cidrs: ["10.20.0.0/16"] },
+    },
+    {
+      name: "wide",
+      accepter: { accounts: ["111111111111"] },
+      requester: { accounts: ["222222222222"], cidrs: ["10.16.0.0/12"] },
+    },
+  ]);
+  const cidrs = ["10.20.0.0/16", "10.21.0.0/16"];
+
+  it("accepts by the first rule holding every CIDR, and maintains by that same rule", () => {
+    const pending = decide(facts({ requesterCidrs: cidrs }), narrowFirst);
+    const active = decide(facts({ status: "active", requesterCidrs: cidrs }), narrowFirst);
+    expect([pending.action, pending.rule]).toEqual(["accept", "wide"]);
+    expect([active.action, active.rule, active.findings]).toEqual(["maintain", "wide", []]);
+    expect(planOf(active)).toEqual(planOf(pending));
+  });
+
+  it("keeps the rule its tag records when no rule holds every CIDR any more", () => {
+    const decision = decide(
+      facts({
+        status: "active",
+        requesterCidrs: ["10.20.0.0/16", "192.168.0.0/16"],
+        tags: { [`${TAG_PREFIX}rule`]: "wide" },
+      }),
+      narrowFirst,
+    );
+    expect([decision.rule, decision.findings]).toEqual(["wide", ["cidr-not-allowed"]]);
+  });
+});
+
+describe("decide: a rejected request", () => {
+  it("removes the routes that already target it", () => {
+    const decision = decide(
+      facts({
+        requesterCidrs: ["10.99.0.0/16"],
+        requesterTables: [requesterMain(route("10.0.0.0/16", CONNECTION_ID))],
+      }),
+      POLICY,
+    );
+    expect(decision.action).toBe("reject");
+    expect(decision.removals.map((r) => `${r.side} ${r.routeTableId} ${r.destination}`)).toEqual([
+      `requester ${R_MAIN} 10.0.0.0/16`,
+    ]);
+  });
+});
+
 describe("decide: dead connections", () => {
   it.each(["deleted", "rejected", "expired", "failed"])(
     "%s: every route that targets it is removed",

@@ -75,6 +75,26 @@ describe("the reconciler", () => {
     expect(summary.orphanRoutesRemoved).toBe(1);
   });
 
+  it("clears a dead connection's routes before deciding the request they would block, in one pass", async () => {
+    const world = service.world();
+    const { shared, app, sharedMain } = service.ids();
+    // The request is listed first: the pass must still clear the dead connection's route before it.
+    const { connectionId } = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared });
+    const old = world.addPeering({ requesterVpcId: app, accepterVpcId: shared, status: "active" });
+    world.routeTable(sharedMain).routes.push({
+      destination: "10.20.0.0/16",
+      target: { vpcPeeringConnectionId: old },
+      state: "active",
+      origin: "CreateRoute",
+    });
+    world.setPeeringStatus(old, "deleted");
+
+    await service.run("reconcile");
+
+    expect(world.peering(connectionId).status.code).toBe("active");
+    expect(pcxRoutes(routesOf(world, sharedMain))).toEqual([`10.20.0.0/16 -> ${connectionId}`]);
+  });
+
   it("changes nothing when it runs a second time", async () => {
     const world = service.world();
     const { shared, app, appEu, partnerNet } = service.ids();
@@ -218,6 +238,26 @@ describe("events after the request", () => {
       connectionId,
       removed: expect.arrayContaining([expect.objectContaining({ routeTableId: appMain })]),
     });
+  });
+
+  it("removes, when it rejects a request, the routes its owners made to it in advance", async () => {
+    const world = service.world();
+    const { shared, appMain } = service.ids();
+    const wide = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: ["192.168.0.0/16"] });
+    const wideMain = world.routeTablesOfVpc(wide)[0]?.id ?? "";
+    const { connectionId, event } = requestPeering(world, { requesterVpcId: wide, accepterVpcId: shared });
+    world.routeTable(wideMain).routes.push({
+      destination: "10.0.0.0/16",
+      target: { vpcPeeringConnectionId: connectionId },
+      state: "blackhole",
+      origin: "CreateRoute",
+    });
+
+    await service.invoke(event);
+
+    expect(world.peering(connectionId).status.code).toBe("rejected");
+    expect(pcxRoutes(routesOf(world, wideMain))).toEqual([]);
+    expect(pcxRoutes(routesOf(world, appMain))).toEqual([]);
   });
 
   it("removes the routes that were made in advance for a request that is then rejected", async () => {
