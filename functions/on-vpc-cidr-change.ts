@@ -3,7 +3,7 @@ import { InvalidEventError } from "../shared/events/invalid-event-error";
 import { toLifecycleEvent } from "../shared/events/lifecycle-event";
 import { cloudTrailHandler } from "../shared/lambda/cloudtrail-handler";
 import { logger } from "../shared/log";
-import { accountsNamed } from "../shared/policy/match-rule";
+import { isWatched } from "../shared/policy/match-rule";
 import { handleConnection } from "../shared/workflow/handle-connection";
 import { reportResults } from "../shared/workflow/report-results";
 
@@ -20,12 +20,17 @@ export const handler = cloudTrailHandler(async (event, { workflow, publisher }) 
     return { kind: "ignored", reason };
   }
   const { vpc } = change;
-  if (!accountsNamed(workflow.policy).has(vpc.account)) {
-    const reason = `account ${vpc.account} is not named in the policy`;
+  if (!isWatched(workflow.policy, vpc.account, vpc.region)) {
+    const reason = `account ${vpc.account} region ${vpc.region} is not named in the policy`;
     logger.info("event ignored", { eventId: event.id, reason });
     return { kind: "ignored", reason };
   }
   const ids = await activeConnectionsOfVpc(workflow.sessions.ec2(vpc.account, vpc.region), vpc);
+  if (ids.length === 0) {
+    const reason = `${vpc.vpcId} has no active peering connection in ${vpc.account} ${vpc.region}`;
+    logger.info("event ignored", { eventId: event.id, reason });
+    return { kind: "ignored", reason };
+  }
   const results = await Promise.all(
     ids.map((connectionId) =>
       handleConnection({ connectionId, account: vpc.account, region: vpc.region }, workflow),

@@ -1,5 +1,4 @@
 import { EC2ServiceException } from "@aws-sdk/client-ec2";
-import { EventBridgeServiceException } from "@aws-sdk/client-eventbridge";
 import { STSServiceException } from "@aws-sdk/client-sts";
 
 // Errors shaped like the SDK's own: `name` is the AWS error code, as handlers will compare it.
@@ -19,15 +18,6 @@ export function stsError(code: string, message: string): STSServiceException {
     $fault: "client",
     message,
     $metadata: { httpStatusCode: 403 },
-  });
-}
-
-export function eventBridgeError(code: string, message: string): EventBridgeServiceException {
-  return new EventBridgeServiceException({
-    name: code,
-    $fault: "server",
-    message,
-    $metadata: { httpStatusCode: 500 },
   });
 }
 

@@ -1,6 +1,7 @@
 export type { ClientWithConfig } from "./caller";
 export { apiCallEvent, createPeeringEvent, peeringCallEvent, vpcCidrEvent } from "./cloudtrail-events";
 export { ec2Error, stsError } from "./errors";
+export { faultError, SimulatedCrash } from "./faults";
 export { installModel } from "./install";
 export { requestPeering } from "./request-peering";
 export type * from "./state";

@@ -31,7 +31,7 @@ import { describeRouteTables } from "./ec2/route-tables";
 import { createRoute, deleteRoute } from "./ec2/routes";
 import { createTags, deleteTags } from "./ec2/tags";
 import { associateVpcCidrBlock, describeVpcs, disassociateVpcCidrBlock } from "./ec2/vpcs";
-import { ec2Error, eventBridgeError, stsError } from "./errors";
+import { ec2Error, stsError } from "./errors";
 import { putEvents } from "./eventbridge";
 import type { Caller, CallRecord } from "./state";
 import { assumeRole, getCallerIdentity } from "./sts";
@@ -111,7 +111,10 @@ function modelled<I, O>(world: World, service: Service, operation: string, run: 
   };
 }
 
-/** Logs the call, then plays injected faults, expired sessions and the operation itself. */
+/**
+ * Logs the call, then plays injected faults, expired sessions and the operation itself. A crashed
+ * invocation makes no call at all; a crash point fires after its call took effect.
+ */
 async function perform<I, O>(
   world: World,
   service: Service,
@@ -120,27 +123,36 @@ async function perform<I, O>(
   client: ClientWithConfig,
   run: Operation<I, O>,
 ): Promise<O & { $metadata: object }> {
+  if (world.crashed) throw world.crashed;
   const caller = await resolveCaller(world, client);
+  if (world.crashed) throw world.crashed;
   const call: CallRecord = { service, operation, account: caller.account, region: caller.region, input };
   world.calls.push(call);
-  const fail = { EC2: ec2Error, STS: stsError, EventBridge: eventBridgeError }[service];
+  let output: O;
   try {
-    const fault = world.takeFault(operation, caller);
-    if (fault) throw fail(fault, `fault injected by the model into ${operation}`);
+    const failure = world.faults.takeFailure({ service, operation, caller, input });
+    if (failure && !failure.afterEffect) throw failure.error;
     if (caller.session && world.now() >= caller.session.expiration) {
       throw service === "EC2"
         ? ec2Error("RequestExpired", "Request has expired.")
         : stsError("ExpiredToken", "The security token included in the request is expired");
     }
-    const output = run(world, caller, input);
-    return {
-      ...output,
-      $metadata: { httpStatusCode: 200, requestId: `model-request-${world.calls.length}` },
-    };
+    output = run(world, caller, input);
+    if (failure) throw failure.error;
   } catch (error) {
     call.error = error instanceof Error ? error.name : String(error);
     throw error;
   }
+  try {
+    world.faults.crashIfDue({ service, operation, caller, input });
+  } catch (crash) {
+    call.crashedAfter = true;
+    throw crash;
+  }
+  return {
+    ...output,
+    $metadata: { httpStatusCode: 200, requestId: `model-request-${world.calls.length}` },
+  };
 }
 
 function notModelled(commandName: string): Promise<never> {

@@ -86,6 +86,10 @@ export interface PeeringRecord {
   hiddenForDescribes: number;
   /** Describes still to show "provisioning" after acceptance. */
   describesUntilActive: number;
+  /** Hidden from describes until this time of the world's clock (eventual consistency, in time). */
+  visibleFrom?: Date;
+  /** Once accepted, "provisioning" until this time of the world's clock. */
+  activeFrom?: Date;
 }
 
 export interface IssuedCredentials {
@@ -104,13 +108,49 @@ export interface CallRecord {
   input: unknown;
   /** The error code (err.name) when the call failed. */
   error?: string;
+  /** The call took effect, then the invocation crashed (see World.crashAfter). */
+  crashedAfter?: true;
 }
 
-export interface Fault {
+/**
+ * How an injected fault fails the call: `client` (a 4xx service exception, e.g. RequestLimitExceeded,
+ * AccessDenied), `server` (a 5xx service exception: InternalError, ServiceUnavailable) or `network` (no
+ * response at all: an Error named TimeoutError, or a socket error with a `code` such as ECONNRESET).
+ */
+export type FaultKind = "client" | "server" | "network";
+
+/** Which calls a fault or a crash point applies to; every field given must match. */
+export interface CallMatcher {
+  /** The operation (`CreateRoute`, `AssumeRole`, …), or `*` for any. */
   operation: string;
+  service?: CallRecord["service"];
+  /** The account making the call (for STS AssumeRole always the function's own: see roleAccount). */
   account?: string;
   region?: string;
+  /** AssumeRole only: the account whose role is assumed. */
+  roleAccount?: string;
+  /** Fields of the call's input that must be deeply equal, e.g. `{ RouteTableId: "rtb-…" }`. */
+  input?: Record<string, unknown>;
+}
+
+export interface Fault extends CallMatcher {
+  /** The AWS error code (the exception's `name`), or for network faults TimeoutError / ECONNRESET / …. */
   error: string;
+  /** Inferred when absent: 5xx codes are `server`, TimeoutError and E… codes `network`, the rest `client`. */
+  kind?: FaultKind;
+  httpStatusCode?: number;
+  message?: string;
+  /**
+   * The call takes effect before it fails, as when its response is lost on the way back (a network
+   * fault) or the service fails after committing. Default: it fails before touching state.
+   */
+  afterEffect?: boolean;
+  /** Consecutive matching calls that fail (default 1; Infinity until `clearFaults()`). */
+  times?: number;
+}
+
+export interface CrashPoint extends CallMatcher {
+  /** The invocation dies after this many matching calls have taken effect (default 1). */
   times?: number;
 }
 

@@ -1,9 +1,10 @@
 import { isIpv6Cidr, isNetworkCidr } from "./cidr";
+import { FaultPlan, type SimulatedCrash } from "./faults";
 import { IdSequence } from "./ids";
 import type {
   AccountRecord,
-  Caller,
   CallRecord,
+  CrashPoint,
   Fault,
   IssuedCredentials,
   PeeringRecord,
@@ -23,8 +24,12 @@ const PENDING_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export interface WorldOptions {
   /** DescribeVpcPeeringConnections calls that answer NotFound after CreateVpcPeeringConnection. */
   visibilityDelay: number;
+  /** The same in time: milliseconds of the world's clock during which a new connection is not shown. */
+  visibilityDelayMs: number;
   /** Describes that still show "provisioning" after AcceptVpcPeeringConnection (0: active on the next). */
   describesUntilActive: number;
+  /** Milliseconds of the world's clock a connection stays "provisioning" after it is accepted. */
+  activationDelayMs: number;
   /** Describe the requester side with CidrBlock only, as older responses and emulators do. */
   omitCidrBlockSet: boolean;
   /** Non-local routes a route table may hold. */
@@ -53,6 +58,8 @@ export interface PeeringSpec {
   status?: PeeringStatusCode;
   /** Describes that answer NotFound before the connection shows up. */
   hiddenForDescribes?: number;
+  /** Milliseconds of the world's clock before describes show the connection. */
+  hiddenForMs?: number;
 }
 
 export class World {
@@ -66,7 +73,8 @@ export class World {
   readonly issuedCredentials = new Map<string, IssuedCredentials>();
   readonly calls: CallRecord[] = [];
   readonly published: PublishedEvent[] = [];
-  private readonly faults: Array<Fault & { times: number }> = [];
+  /** Injected failures and crash points (see failNext, crashAfter). */
+  readonly faults = new FaultPlan();
   private readonly ids = new IdSequence();
 
   /** homeAccount is where the function runs: calls with its own (non-assumed) credentials land there. */
@@ -75,7 +83,9 @@ export class World {
     this.clock = init.clock ?? (() => new Date());
     this.options = {
       visibilityDelay: 0,
+      visibilityDelayMs: 0,
       describesUntilActive: 0,
+      activationDelayMs: 0,
       omitCidrBlockSet: false,
       routeLimit: 50,
       ...init.options,
@@ -85,6 +95,13 @@ export class World {
 
   now(): Date {
     return this.clock();
+  }
+
+  /** Moves the world's clock forward (time-based delays, expirations; waits inside the service stay real). */
+  advanceClock(ms: number): this {
+    const before = this.clock;
+    this.clock = () => new Date(before().getTime() + ms);
+    return this;
   }
 
   nextId(prefix: string): string {
@@ -148,6 +165,7 @@ export class World {
       tagsByAccount: {},
       hiddenForDescribes: spec.hiddenForDescribes ?? 0,
       describesUntilActive: 0,
+      ...(spec.hiddenForMs && { visibleFrom: new Date(this.now().getTime() + spec.hiddenForMs) }),
     });
     this.setPeeringStatus(id, spec.status ?? "pending-acceptance");
     return id;
@@ -177,9 +195,39 @@ export class World {
     }
   }
 
-  /** The next `times` (default 1) matching calls fail with this error code, before touching state. */
+  /**
+   * The next `times` (default 1) matching calls fail with this error, before touching state: a service
+   * exception (client or server fault) or a network error; see Fault. Faults are tried in the order given.
+   */
   failNext(fault: Fault): this {
-    this.faults.push({ ...fault, times: fault.times ?? 1 });
+    this.faults.fail(fault);
+    return this;
+  }
+
+  /**
+   * The invocation dies right after the `times`-th (default 1) matching call took effect: that call
+   * changes the world and is recorded, then it and every later call throw SimulatedCrash without
+   * reaching the world, until recoverFromCrash() (Lambda runs the retry in a new container).
+   */
+  crashAfter(point: CrashPoint): this {
+    this.faults.crashAfter(point);
+    return this;
+  }
+
+  /** The crash that happened, if the invocation is dead. */
+  get crashed(): SimulatedCrash | undefined {
+    return this.faults.crashed;
+  }
+
+  /** A new container: calls reach the world again. */
+  recoverFromCrash(): this {
+    this.faults.crashed = undefined;
+    return this;
+  }
+
+  /** Forgets every injected failure and crash point not yet consumed (the outage is over). */
+  clearFaults(): this {
+    this.faults.clear();
     return this;
   }
 
@@ -237,21 +285,6 @@ export class World {
     return this.peerings.get(target.vpcPeeringConnectionId)?.status.code === "active"
       ? "active"
       : "blackhole";
-  }
-
-  /** Consumes a matching injected fault and returns its error code. */
-  takeFault(operation: string, caller: Caller): string | undefined {
-    const index = this.faults.findIndex(
-      (fault) =>
-        fault.operation === operation &&
-        (fault.account === undefined || fault.account === caller.account) &&
-        (fault.region === undefined || fault.region === caller.region),
-    );
-    const fault = this.faults[index];
-    if (!fault) return undefined;
-    fault.times -= 1;
-    if (fault.times <= 0) this.faults.splice(index, 1);
-    return fault.error;
   }
 }
 

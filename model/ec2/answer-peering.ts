@@ -12,7 +12,10 @@ import type { World } from "../world";
 import { findVisiblePeering, isVisibleTo, sidesOf } from "./peering-access";
 import { peeringView } from "./peering-view";
 
-/** The response always says "provisioning"; describes make it active (see WorldOptions.describesUntilActive). */
+/**
+ * The response always says "provisioning"; describes make it active (see WorldOptions.describesUntilActive
+ * and activationDelayMs).
+ */
 export function acceptVpcPeeringConnection(
   world: World,
   caller: Caller,
@@ -22,6 +25,8 @@ export function acceptVpcPeeringConnection(
   requireStatus(peering, "pending-acceptance", "provisioning");
   world.setPeeringStatus(peering.id, "provisioning");
   peering.describesUntilActive = world.options.describesUntilActive;
+  const delay = world.options.activationDelayMs;
+  peering.activeFrom = delay > 0 ? new Date(world.now().getTime() + delay) : undefined;
   return { VpcPeeringConnection: peeringView(world, peering, caller.account) };
 }
 

@@ -23,6 +23,7 @@ export function createVpcPeeringConnection(
     requesterVpcId: requester.id,
     accepterVpcId: accepter.id,
     hiddenForDescribes: world.options.visibilityDelay,
+    hiddenForMs: world.options.visibilityDelayMs,
   });
   if (overlapping) world.setPeeringStatus(id, "failed", "Overlapping CIDR range");
   const peering = world.peering(id);

@@ -48,9 +48,11 @@ function observe(world: World, peering: PeeringRecord): boolean {
     peering.hiddenForDescribes -= 1;
     return false;
   }
+  if (peering.visibleFrom && world.now() < peering.visibleFrom) return false;
   if (peering.status.code === "provisioning") {
     if (peering.describesUntilActive > 0) peering.describesUntilActive -= 1;
-    else world.setPeeringStatus(peering.id, "active");
+    else if (!peering.activeFrom || world.now() >= peering.activeFrom)
+      world.setPeeringStatus(peering.id, "active");
   }
   return true;
 }

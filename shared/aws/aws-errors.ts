@@ -1,3 +1,4 @@
+import type { Outcome } from "./carry-out";
 import { errorCode } from "./error-code";
 
 /** The execution role in another account could not be assumed. */
@@ -61,5 +62,19 @@ export class PartialFailureError extends Error {
     readonly failed: string[],
   ) {
     super(`peering connection ${connectionId}: ${failed.length} change(s) not made: ${failed.join("; ")}`);
+  }
+}
+
+/** Carrying a decision out stopped part way; `outcome` is what had been done by then. */
+export class CarryOutError extends Error {
+  override readonly name = "CarryOutError";
+
+  constructor(
+    readonly connectionId: string,
+    readonly outcome: Outcome,
+    override readonly cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`peering connection ${connectionId}: carrying the decision out stopped: ${reason}`);
   }
 }

@@ -6,7 +6,7 @@ import {
 import type { Decision } from "../decision/decision";
 import { decisionTags } from "../decision/decision-tags";
 import { applyRoutes, type RouteResult } from "./apply-routes";
-import { ActivationTimeoutError } from "./aws-errors";
+import { ActivationTimeoutError, CarryOutError } from "./aws-errors";
 import { type DnsResult, enableDns } from "./enable-dns";
 import { type RemovalResult, removeRoutes } from "./remove-routes";
 import type { AwsSessions } from "./sessions";
@@ -31,15 +31,38 @@ export interface CarryOutOptions {
 /**
  * Carries a decision out in AWS: accept or reject in the accepter account and region; once the
  * connection is active, create the planned routes, remove the unwanted ones and enable DNS on both
- * sides, each in its own account and region; then tag the connection with the decision.
+ * sides, each in its own account and region; tag the connection with the decision. A rejection is
+ * tagged first: once rejected, nothing would decide the connection again to tag it. If a step fails,
+ * the CarryOutError holds what had been done by then.
  */
 export async function carryOut(decision: Decision, options: CarryOutOptions): Promise<Outcome> {
+  const outcome: Outcome = { connection: "unchanged", routes: [], removed: [], dns: [], tagged: false };
+  try {
+    await carryOutSteps(decision, options, outcome);
+    return outcome;
+  } catch (error) {
+    throw new CarryOutError(decision.connectionId, outcome, error);
+  }
+}
+
+async function carryOutSteps(decision: Decision, options: CarryOutOptions, outcome: Outcome): Promise<void> {
   const { sessions } = options;
   const ec2 = sessions.ec2(decision.accepter.account, decision.accepter.region);
   const id = decision.connectionId;
-  const outcome: Outcome = { connection: "unchanged", routes: [], removed: [], dns: [], tagged: false };
+  const tag = async () => {
+    const tags = decisionTags(decision, options.currentTags, options.now);
+    if (Object.keys(tags).length === 0) return;
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [id],
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+    outcome.tagged = true;
+  };
 
   if (decision.action === "reject") {
+    await tag();
     await ec2.send(new RejectVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
     outcome.connection = "rejected";
   }
@@ -63,16 +86,5 @@ export async function carryOut(decision: Decision, options: CarryOutOptions): Pr
     removeRoutes(sessions, decision.removals),
     routed ? enableDns(sessions, id, decision.dns) : [],
   ]);
-
-  const tags = decisionTags(decision, options.currentTags, options.now);
-  if (Object.keys(tags).length > 0) {
-    await ec2.send(
-      new CreateTagsCommand({
-        Resources: [id],
-        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-      }),
-    );
-    outcome.tagged = true;
-  }
-  return outcome;
+  if (decision.action !== "reject") await tag();
 }

@@ -98,7 +98,9 @@ async function reachable(
     await sessions.ensureAccess(account);
     return { ok: true };
   } catch (error) {
-    if (error instanceof RoleAssumptionError || error instanceof AccountNotNamedError) {
+    // A role that is missing or refuses us will not change on a retry; a throttle or an outage will.
+    if (error instanceof AccountNotNamedError) return { ok: false, reason: error.message };
+    if (error instanceof RoleAssumptionError && hasErrorCode(error.cause, ...DENIALS)) {
       return { ok: false, reason: error.message };
     }
     throw error;
@@ -106,3 +108,4 @@ async function reachable(
 }
 
 const PERMISSION_ERRORS = ["UnauthorizedOperation", "AccessDenied", "AuthFailure"];
+const DENIALS = ["AccessDenied", "AccessDeniedException", "RegionDisabledException", "InvalidIdentityToken"];

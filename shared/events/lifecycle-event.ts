@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ConnectionRef } from "../workflow/handle-connection";
 import type { CloudTrailApiCall } from "./cloudtrail-api-call";
-import { describeIssues } from "./invalid-event-error";
+import { clip, describeIssues } from "./invalid-event-error";
 import { toPeeringRequest } from "./peering-request";
 
 const connectionId = z.string().regex(/^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a peering connection id");
@@ -55,10 +55,12 @@ export function toLifecycleEvent(event: CloudTrailApiCall): LifecycleEvent {
   const { detail } = event;
   const { eventName } = detail;
   if (detail.eventSource !== "ec2.amazonaws.com") {
-    return { kind: "ignored", reason: `${detail.eventSource} ${eventName} is not an EC2 call` };
+    return { kind: "ignored", reason: clip(`${detail.eventSource} ${eventName} is not an EC2 call`) };
   }
-  if (detail.errorCode)
-    return { kind: "ignored", reason: `the call failed (${detail.errorCode}): nothing changed` };
+  // Any errorCode at all, even an empty one, marks a call that CloudTrail recorded as failed.
+  if (detail.errorCode !== undefined) {
+    return { kind: "ignored", reason: clip(`the call failed (${detail.errorCode}): nothing changed`) };
+  }
 
   if (eventName === "CreateVpcPeeringConnection") {
     const request = toPeeringRequest(event);
@@ -85,6 +87,6 @@ export function toLifecycleEvent(event: CloudTrailApiCall): LifecycleEvent {
   }
   return {
     kind: "ignored",
-    reason: `${detail.eventSource} ${eventName} is not a peering or VPC CIDR change`,
+    reason: clip(`${detail.eventSource} ${eventName} is not a peering or VPC CIDR change`),
   };
 }

@@ -1,7 +1,7 @@
 import type { ConnectionRef } from "../workflow/handle-connection";
 import type { CloudTrailApiCall } from "./cloudtrail-api-call";
 import { CreatePeeringCallSchema } from "./create-peering-call";
-import { describeIssues } from "./invalid-event-error";
+import { clip, describeIssues } from "./invalid-event-error";
 
 export type RequestEvent =
   | { kind: "request"; ref: ConnectionRef }
@@ -16,10 +16,17 @@ export type RequestEvent =
 export function toPeeringRequest(event: CloudTrailApiCall): RequestEvent {
   const { detail } = event;
   if (detail.eventSource !== "ec2.amazonaws.com" || detail.eventName !== "CreateVpcPeeringConnection") {
-    return { kind: "ignored", reason: `${detail.eventSource} ${detail.eventName} is not a peering request` };
+    return {
+      kind: "ignored",
+      reason: clip(`${detail.eventSource} ${detail.eventName} is not a peering request`),
+    };
   }
-  if (detail.errorCode) {
-    return { kind: "ignored", reason: `the call failed (${detail.errorCode}): no connection was created` };
+  // Any errorCode at all, even an empty one, marks a call that CloudTrail recorded as failed.
+  if (detail.errorCode !== undefined) {
+    return {
+      kind: "ignored",
+      reason: clip(`the call failed (${detail.errorCode}): no connection was created`),
+    };
   }
   const parsed = CreatePeeringCallSchema.safeParse(event);
   if (!parsed.success) return { kind: "invalid", reason: describeIssues(parsed.error.issues) };

@@ -21,6 +21,12 @@ export function parsePolicy(text: string, file: string): Policy {
   } catch (error) {
     throw new PolicyError(file, [{ message: (error as Error).message }]);
   }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    const found =
+      raw === null || raw === undefined ? "nothing" : Array.isArray(raw) ? "a list" : `a ${typeof raw}`;
+    const message = `expected a YAML mapping with version, unmatched and rules, found ${found} (is the file empty, binary, or not UTF-8?)`;
+    throw new PolicyError(file, [{ message }]);
+  }
   const result = PolicySchema.safeParse(raw);
   if (!result.success)
     throw new PolicyError(

@@ -75,7 +75,16 @@ export function accountsNamed(policy: Policy): Set<string> {
   );
 }
 
-/** Whether the service looks at anything in this account and region at all (as accepter, or a named requester). */
+/**
+ * Whether the service looks at anything in this account and region at all: as an accepter in its
+ * remit, or as a requester that a rule names explicitly (in one of that rule's requester regions).
+ */
 export function isWatched(policy: Policy, account: string, region: string): boolean {
-  return isInRemit(policy, account, region) || accountsNamed(policy).has(account);
+  return policy.rules.some(
+    (rule) =>
+      (rule.accepter.accounts.includes(account) &&
+        (!rule.accepter.regions || rule.accepter.regions.includes(region))) ||
+      (rule.requester.accounts.includes(account) &&
+        (!rule.requester.regions || rule.requester.regions.includes(region))),
+  );
 }

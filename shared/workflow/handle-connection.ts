@@ -1,4 +1,4 @@
-import { ConnectionNotFoundError, PartialFailureError } from "../aws/aws-errors";
+import { type CarryOutError, ConnectionNotFoundError, PartialFailureError } from "../aws/aws-errors";
 import { carryOut, type Outcome } from "../aws/carry-out";
 import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
@@ -34,7 +34,8 @@ export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext)
     read = await readForDecision(ref, ctx);
   } catch (error) {
     if (error instanceof ConnectionNotFoundError) return { kind: "skipped", ref, reason: error.message };
-    throw error;
+    // Throttled, failing or unreachable while reading: nothing was decided, and the record says so.
+    return { kind: "failed", ref, failure: error as Error };
   }
   if (read.kind === "skipped") return { kind: "skipped", ref, reason: read.reason };
   const { facts } = read;
@@ -49,11 +50,9 @@ export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext)
       now: ctx.now(),
     });
   } catch (error) {
-    return {
-      kind: "decided",
-      record: toDecisionRecord(decision, undefined, error as Error),
-      failure: error as Error,
-    };
+    const stopped = error as CarryOutError;
+    const failure = stopped.cause instanceof Error ? stopped.cause : stopped;
+    return { kind: "decided", record: toDecisionRecord(decision, stopped.outcome, failure), failure };
   }
   const failed = [
     ...outcome.routes.flatMap((r) =>

@@ -3,12 +3,7 @@ import { readRouteTables } from "../aws/read-facts";
 import { type RemovalResult, removeRoutes } from "../aws/remove-routes";
 import { settleWithConcurrency } from "../concurrency";
 import { planOrphanRemovals } from "../routes/orphan-routes";
-import {
-  type ConnectionRef,
-  type HandleResult,
-  handleConnection,
-  type WorkflowContext,
-} from "./handle-connection";
+import { type HandleResult, handleConnection, type WorkflowContext } from "./handle-connection";
 import { type SweepTarget, sweepTargets } from "./sweep-targets";
 
 const SWEPT_STATUSES = ["pending-acceptance", "active", "deleted", "rejected", "expired", "failed"];
@@ -120,18 +115,10 @@ async function clearTarget(ctx: WorkflowContext, target: SweepTarget, claimed: S
 /** Connections of one account-region, one after the other (the account's EC2 quota is shared). */
 async function handleAll(ctx: WorkflowContext, target: SweepTarget, connectionIds: string[]) {
   const results: HandleResult[] = [];
-  for (const connectionId of connectionIds)
-    results.push(await handleSafely(ctx, { connectionId, ...target }));
-  return results;
-}
-
-/** One connection's unexpected error becomes its own failed result instead of ending the sweep. */
-async function handleSafely(ctx: WorkflowContext, ref: ConnectionRef): Promise<HandleResult> {
-  try {
-    return await handleConnection(ref, ctx);
-  } catch (error) {
-    return { kind: "failed", ref, failure: error as Error };
+  for (const connectionId of connectionIds) {
+    results.push(await handleConnection({ connectionId, ...target }, ctx));
   }
+  return results;
 }
 
 async function removeOrphanRoutes(ctx: WorkflowContext, target: SweepTarget, visible: Set<string>) {

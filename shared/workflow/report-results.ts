@@ -15,7 +15,14 @@ export async function reportResults(
 ): Promise<void> {
   for (const result of results) logResult(result);
   const records = results.flatMap((r) => (r.kind === "decided" ? [r.record] : []));
-  await publisher.publishDecisions(options.onlyChanges ? records.filter((r) => r.changed) : records);
+  const published = options.onlyChanges ? records.filter((r) => r.changed) : records;
+  try {
+    await publisher.publishDecisions(published);
+  } catch (error) {
+    // The decisions are in the log already; say which ones the bus did not get, then fail for a retry.
+    logger.error("audit events not published", { connections: published.map((r) => r.connectionId), error });
+    throw error;
+  }
   if (!options.rethrow) return;
   const failure = results.find((r) => r.kind !== "skipped" && r.failure);
   if (failure && failure.kind !== "skipped" && failure.failure) throw failure.failure;
