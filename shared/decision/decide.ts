@@ -129,6 +129,8 @@ function decideActive(facts: DecisionFacts, policy: Policy, base: Decision): Dec
  */
 function governingRule(facts: DecisionFacts, policy: Policy, base: Decision): Rule | undefined {
   const { accepter, requester } = base;
+  // No CIDR to hold means no rule can be said to allow the connection (every rule "holds" nothing).
+  if (requester.cidrs.length === 0) return undefined;
   const approving = findApprovingRule(policy, { accepter, requester }).rule;
   if (approving) return approving;
   const allowsSome = (candidate: Rule) => {

@@ -109,7 +109,15 @@ async function clearTarget(ctx: WorkflowContext, target: SweepTarget, claimed: S
 
   const orphans = await removeOrphanRoutes(ctx, target, visible);
   const results = await handleAll(ctx, target, ids(mine.filter(isDead)));
-  return { orphans, results, living: ids(mine.filter((c) => !isDead(c))) };
+  // Pending requests before active connections: rejecting one removes routes made for it in advance,
+  // which may be in an active connection's way.
+  const pendingFirst = mine
+    .filter((c) => !isDead(c))
+    .sort(
+      (a, b) =>
+        Number(b.Status?.Code === "pending-acceptance") - Number(a.Status?.Code === "pending-acceptance"),
+    );
+  return { orphans, results, living: ids(pendingFirst) };
 }
 
 /** Connections of one account-region, one after the other (the account's EC2 quota is shared). */
