@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { peeringCallEvent, requestPeering, vpcCidrEvent, type World } from "../../model";
-import { ACCEPTER, REQUESTER } from "../handlers/harness";
+import { ACCEPTER, REQUESTER, SCHEDULED_EVENT } from "../handlers/harness";
 import {
   baseEvent,
   EVENT_CASES,
@@ -140,17 +140,7 @@ describe(HAND_WRITTEN, () => {
 });
 
 describe(RECONCILER, () => {
-  const scheduled = {
-    version: "0",
-    id: "89d1a02d-5ec7-412e-82f5-13505f849b41",
-    "detail-type": "Scheduled Event",
-    source: "aws.events",
-    account: ACCEPTER,
-    time: "2026-11-27T10:00:00Z",
-    region: "us-east-1",
-    resources: ["arn:aws:events:us-east-1:111111111111:rule/peering-autopilot-reconcile"],
-    detail: {},
-  };
+  const scheduled = SCHEDULED_EVENT;
   const sweep = (world: World) => {
     const ids = steadyWorld(world);
     // Something for the sweep to decide: a request the policy rejects (the warranted change).

@@ -31,7 +31,19 @@ export interface ServiceOptions {
   env?: Partial<Record<(typeof ENV_KEYS)[number], string>>;
 }
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
+export type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** Every deployed function's handler, imported afresh (after `vi.resetModules()`), as EventBridge calls it. */
+export async function importHandlers(): Promise<Record<FunctionName, Handler>> {
+  // EventBridge hands the handlers raw JSON; their parser middleware types it.
+  const typed = (module: { handler: unknown }) => module.handler as Handler;
+  return {
+    "on-peering-request": typed(await import("../../functions/on-peering-request")),
+    "on-peering-change": typed(await import("../../functions/on-peering-change")),
+    "on-vpc-cidr-change": typed(await import("../../functions/on-vpc-cidr-change")),
+    reconcile: typed(await import("../../functions/reconcile")),
+  };
+}
 
 /**
  * A fresh world and a freshly imported handler per test: module state (cached clients, STS
@@ -57,14 +69,7 @@ export function useService<T>(build: (world: World) => T, options: ServiceOption
     built = build(world);
     restore = installModel(world).restore;
     vi.resetModules();
-    handlers = {
-      "on-peering-request": (await import("../../functions/on-peering-request"))
-        .handler as unknown as Handler,
-      "on-peering-change": (await import("../../functions/on-peering-change")).handler as unknown as Handler,
-      "on-vpc-cidr-change": (await import("../../functions/on-vpc-cidr-change"))
-        .handler as unknown as Handler,
-      reconcile: (await import("../../functions/reconcile")).handler as unknown as Handler,
-    };
+    handlers = await importHandlers();
     log = (await import("../../shared/log")).logger;
   });
   afterEach(() => restore());
@@ -84,7 +89,8 @@ export function useService<T>(build: (world: World) => T, options: ServiceOption
   };
 }
 
-const SCHEDULED_EVENT = {
+/** The event EventBridge Scheduler hands the reconciler. */
+export const SCHEDULED_EVENT = {
   version: "0",
   id: "89d1a02d-5ec7-412e-82f5-13505f849b41",
   "detail-type": "Scheduled Event",

@@ -15,7 +15,7 @@ import {
 import { overlaps } from "../../shared/cidr";
 import type { DecisionFacts, PeeringStatus, RouteTable } from "../../shared/facts";
 import type { Policy } from "../../shared/policy/schema";
-import { type FunctionName, lambdaContext } from "../handlers/harness";
+import { type FunctionName, importHandlers, lambdaContext } from "../handlers/harness";
 import {
   endsOf,
   HOME,
@@ -31,7 +31,6 @@ import {
  * test/handlers/harness.ts, but callable from inside a fast-check property instead of beforeEach.
  */
 
-type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
 
 export interface Service {
@@ -89,14 +88,7 @@ export async function withService<T>(
   const { restore } = installModel(world);
   try {
     vi.resetModules();
-    const handlers: Record<FunctionName, Handler> = {
-      "on-peering-request": (await import("../../functions/on-peering-request"))
-        .handler as unknown as Handler,
-      "on-peering-change": (await import("../../functions/on-peering-change")).handler as unknown as Handler,
-      "on-vpc-cidr-change": (await import("../../functions/on-vpc-cidr-change"))
-        .handler as unknown as Handler,
-      reconcile: (await import("../../functions/reconcile")).handler as unknown as Handler,
-    };
+    const handlers = await importHandlers();
     return await body({
       async run(name, event = SCHEDULED_EVENT) {
         try {
