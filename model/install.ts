@@ -128,6 +128,8 @@ async function perform<I, O>(
   if (world.crashed) throw world.crashed;
   const call: CallRecord = { service, operation, account: caller.account, region: caller.region, input };
   world.calls.push(call);
+  // The time the call spends on the wire, when a benchmark's virtual clock models it.
+  if (world.network) await world.network(call);
   let output: O;
   try {
     const failure = world.faults.takeFailure({ service, operation, caller, input });

@@ -73,6 +73,8 @@ export class World {
   readonly issuedCredentials = new Map<string, IssuedCredentials>();
   readonly calls: CallRecord[] = [];
   readonly published: PublishedEvent[] = [];
+  /** Awaited by every call before it takes effect: a benchmark sets it to charge each call its latency. */
+  network?: (call: CallRecord) => Promise<void>;
   /** Injected failures and crash points (see failNext, crashAfter). */
   readonly faults = new FaultPlan();
   private readonly ids = new IdSequence();
