@@ -158,6 +158,17 @@ rules:
 describe("events after the request", () => {
   const service = useService(sharedServices, { env: { EVENT_BUS_NAME: "peering-autopilot-test" } });
 
+  /** A person accepted the connection in the accepter account, and its CloudTrail event reaches the service. */
+  const acceptedByHand = (connectionId: string) =>
+    service.run(
+      "on-peering-change",
+      peeringCallEvent("AcceptVpcPeeringConnection", {
+        connectionId,
+        account: ACCEPTER,
+        region: "us-east-1",
+      }),
+    );
+
   /** A VPC in us-east-1 gains or loses a CIDR block, and its CloudTrail event reaches the service. */
   const changeCidr = async (change: "add" | "remove", vpcId: string, account: string, cidr: string) => {
     const world = service.world();
@@ -175,14 +186,7 @@ describe("events after the request", () => {
     const { shared, app, sharedMain, appMain } = service.ids();
     const connectionId = world.addPeering({ requesterVpcId: app, accepterVpcId: shared, status: "active" });
 
-    await service.run(
-      "on-peering-change",
-      peeringCallEvent("AcceptVpcPeeringConnection", {
-        connectionId,
-        account: ACCEPTER,
-        region: "us-east-1",
-      }),
-    );
+    await acceptedByHand(connectionId);
 
     expect(routesOf(world, sharedMain)).toContain(`10.20.0.0/16 -> ${connectionId}`);
     expect(routesOf(world, appMain)).toContain(`10.0.0.0/16 -> ${connectionId}`);
@@ -197,14 +201,7 @@ describe("events after the request", () => {
     const stray = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: ["192.168.0.0/16"] });
     const connectionId = world.addPeering({ requesterVpcId: stray, accepterVpcId: shared, status: "active" });
 
-    await service.run(
-      "on-peering-change",
-      peeringCallEvent("AcceptVpcPeeringConnection", {
-        connectionId,
-        account: ACCEPTER,
-        region: "us-east-1",
-      }),
-    );
+    await acceptedByHand(connectionId);
 
     expect(pcxRoutes(routesOf(world, sharedMain))).toEqual([]);
     const decision = world.published.find((e) => e.detailType === "Peering Decision");

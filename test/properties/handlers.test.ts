@@ -19,6 +19,7 @@ import { HANDLER_RUNS, settings, timeoutFor } from "./runs";
 import {
   addedRoutes,
   buildWorld,
+  deliverSome,
   factsFromWorld,
   inRemit,
   reachable,
@@ -287,10 +288,7 @@ describe("the handlers, over random worlds", () => {
             const { world, steps } = buildWorld(spec);
             await withService(world, raw, async (service) => {
               // Some events arrive, the others are lost; then the reconciler runs until it changes nothing.
-              for (const [i, step] of steps.entries()) {
-                step.prepare?.();
-                if (delivered[i]) await service.run(step.fn, step.event);
-              }
+              await deliverSome(service, steps, delivered);
               const factsBefore = factsOfAll(world, policy);
               let previous = snapshot(world);
               await service.run("reconcile");
@@ -340,10 +338,7 @@ describe("the handlers, over random worlds", () => {
             const { policy, raw } = generated;
             const { world, steps } = buildWorld(spec);
             await withService(world, raw, async (service) => {
-              for (const [i, step] of steps.entries()) {
-                step.prepare?.();
-                if (delivered[i]) await service.run(step.fn, step.event);
-              }
+              await deliverSome(service, steps, delivered);
               const targets = sweptBy(policy).filter((t) => reachable(world, policy, t.account));
               const swept = (where: { account: string; region: string }) =>
                 targets.some((t) => t.account === where.account && t.region === where.region);

@@ -121,6 +121,14 @@ export interface Step {
   connections: () => string[];
 }
 
+/** Some events arrive (in order), the others are lost: `delivered[i]` says which. */
+export async function deliverSome(service: Service, steps: Step[], delivered: boolean[]): Promise<void> {
+  for (const [i, step] of steps.entries()) {
+    step.prepare?.();
+    if (delivered[i]) await service.run(step.fn, step.event);
+  }
+}
+
 export interface BuiltWorld {
   world: World;
   steps: Step[];
