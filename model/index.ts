@@ -3,6 +3,7 @@ export { apiCallEvent, createPeeringEvent, peeringCallEvent, vpcCidrEvent } from
 export { ec2Error, stsError } from "./errors";
 export { faultError, SimulatedCrash } from "./faults";
 export { installModel } from "./install";
+export { type BucketShape, type Ec2RateLimitShapes, Ec2RateLimits } from "./rate-limits";
 export { requestPeering } from "./request-peering";
 export type * from "./state";
 export {

@@ -112,8 +112,8 @@ function modelled<I, O>(world: World, service: Service, operation: string, run: 
 }
 
 /**
- * Logs the call, then plays injected faults, expired sessions and the operation itself. A crashed
- * invocation makes no call at all; a crash point fires after its call took effect.
+ * Logs the call, then plays EC2 throttling, injected faults, expired sessions and the operation itself.
+ * A crashed invocation makes no call at all; a crash point fires after its call took effect.
  */
 async function perform<I, O>(
   world: World,
@@ -128,10 +128,15 @@ async function perform<I, O>(
   if (world.crashed) throw world.crashed;
   const call: CallRecord = { service, operation, account: caller.account, region: caller.region, input };
   world.calls.push(call);
+  // The token is spent when the call is issued; a throttled call still costs its time on the wire.
+  const throttled =
+    service === "EC2" &&
+    world.rateLimits?.take(caller.account, caller.region, operation, world.now().getTime()) === false;
   // The time the call spends on the wire, when a benchmark's virtual clock models it.
   if (world.network) await world.network(call);
   let output: O;
   try {
+    if (throttled) throw ec2Error("RequestLimitExceeded", "Request limit exceeded.");
     const failure = world.faults.takeFailure({ service, operation, caller, input });
     if (failure && !failure.afterEffect) throw failure.error;
     if (caller.session && world.now() >= caller.session.expiration) {

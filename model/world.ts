@@ -1,6 +1,7 @@
 import { isIpv6Cidr, isNetworkCidr } from "./cidr";
 import { FaultPlan, type SimulatedCrash } from "./faults";
 import { IdSequence } from "./ids";
+import { type Ec2RateLimitShapes, Ec2RateLimits } from "./rate-limits";
 import type {
   AccountRecord,
   CallRecord,
@@ -34,6 +35,8 @@ export interface WorldOptions {
   omitCidrBlockSet: boolean;
   /** Non-local routes a route table may hold. */
   routeLimit: number;
+  /** EC2's request throttling (token buckets per account, region and action); none when undefined. */
+  ec2RateLimits?: Ec2RateLimitShapes;
 }
 
 export interface VpcSpec {
@@ -78,6 +81,7 @@ export class World {
   /** Injected failures and crash points (see failNext, crashAfter). */
   readonly faults = new FaultPlan();
   private readonly ids = new IdSequence();
+  private buckets: Ec2RateLimits | undefined;
 
   /** homeAccount is where the function runs: calls with its own (non-assumed) credentials land there. */
   constructor(init: { homeAccount: string; clock?: () => Date; options?: Partial<WorldOptions> }) {
@@ -233,6 +237,16 @@ export class World {
     return this;
   }
 
+  /**
+   * EC2's token buckets, made from `options.ec2RateLimits` when first needed (so a test may set the
+   * option after construction) and made anew, full, when the option is replaced.
+   */
+  get rateLimits(): Ec2RateLimits | undefined {
+    const shapes = this.options.ec2RateLimits;
+    if (this.buckets?.shapes !== shapes) this.buckets = shapes && new Ec2RateLimits(shapes);
+    return this.buckets;
+  }
+
   // --- reads for assertions and the demo -----------------------------------------------------
 
   vpc(id: string): VpcRecord {
@@ -258,6 +272,11 @@ export class World {
         !/^(Describe|Get)/.test(call.operation) &&
         !(call.service === "STS" && call.operation === "AssumeRole"),
     );
+  }
+
+  /** Calls that failed with RequestLimitExceeded: throttled by the buckets or by an injected fault. */
+  throttledCalls(): CallRecord[] {
+    return this.calls.filter((call) => call.error === "RequestLimitExceeded");
   }
 
   // --- used by the operations ----------------------------------------------------------------
