@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { DEFAULT_PACING, type PacerOptions } from "./aws/pacing/request-pacer";
+import type { BucketShape } from "./aws/pacing/token-bucket";
 import type { WaitBounds } from "./aws/waiters";
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
@@ -11,6 +13,17 @@ const list = z
       .map((item) => item.trim())
       .filter(Boolean),
   );
+// "capacity/refill-per-second", e.g. "100/20".
+const bucket = (fallback: BucketShape) =>
+  z
+    .string()
+    .regex(/^\d+\/\d+(\.\d+)?$/, 'expected "capacity/refill-per-second", such as "100/20"')
+    .transform((text): BucketShape => {
+      const [capacity = 0, refillPerSecond = 0] = text.split("/").map(Number);
+      return { capacity, refillPerSecond };
+    })
+    .refine((shape) => shape.capacity >= 1 && shape.refillPerSecond > 0, "both numbers must be above 0")
+    .default(fallback);
 
 /** Settings from the environment, validated once; every variable is documented in the README. */
 const ConfigSchema = z.object({
@@ -24,6 +37,10 @@ const ConfigSchema = z.object({
   SWEEP_REGIONS: list,
   AWS_REGION: z.string().min(1).default("us-east-1"),
   SWEEP_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  EC2_RATE_SHARE: z.coerce.number().gt(0).lte(1).default(0.5),
+  EC2_DESCRIBE_BUCKET: bucket(DEFAULT_PACING.describe),
+  EC2_MUTATING_BUCKET: bucket(DEFAULT_PACING.mutating),
+  EC2_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(DEFAULT_PACING.maxInFlight),
 });
 
 export interface Config {
@@ -38,6 +55,8 @@ export interface Config {
   sweepConcurrency: number;
   /** The function's own region (STS and the audit bus are called there). */
   region: string;
+  /** EC2's request buckets, the share of each this service takes, and its calls in flight. */
+  pacing: PacerOptions;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -58,5 +77,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sweepRegions: c.SWEEP_REGIONS.length > 0 ? c.SWEEP_REGIONS : [c.AWS_REGION],
     sweepConcurrency: c.SWEEP_CONCURRENCY,
     region: c.AWS_REGION,
+    pacing: {
+      describe: c.EC2_DESCRIBE_BUCKET,
+      mutating: c.EC2_MUTATING_BUCKET,
+      share: c.EC2_RATE_SHARE,
+      maxInFlight: c.EC2_MAX_IN_FLIGHT,
+    },
   };
 }

@@ -28,6 +28,7 @@ export function serviceRuntime(homeAccount: string): Runtime {
     ...(config.externalId && { externalId: config.externalId }),
     allowedAccounts: accountsNamed(policy),
     stsRegion: config.region,
+    pacing: config.pacing,
   });
   cached = {
     config,

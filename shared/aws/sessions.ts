@@ -1,6 +1,8 @@
-import { EC2Client } from "@aws-sdk/client-ec2";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { AccountNotNamedError, RoleAssumptionError } from "./aws-errors";
+import { PacedEC2Client } from "./paced-ec2-client";
+import { DEFAULT_PACING, type PacerOptions, RequestPacer } from "./pacing/request-pacer";
 
 export interface SessionOptions {
   /** The account the function runs in: its own credentials serve there, no role is assumed. */
@@ -12,6 +14,8 @@ export interface SessionOptions {
   /** STS is called here (the function's own region; outside Lambda nothing else may say). */
   stsRegion: string;
   now?: () => number;
+  /** EC2's request buckets and this service's share of them; all of the default buckets when absent. */
+  pacing?: PacerOptions;
 }
 
 interface TemporaryCredentials {
@@ -30,16 +34,21 @@ interface CachedCredentials {
 // Renew a little before expiry so a call never starts with credentials about to lapse.
 const RENEW_BEFORE_MS = 5 * 60 * 1000;
 
-/** EC2 clients per account and region, built once per container, with STS credentials cached per account. */
+/**
+ * EC2 clients per account and region, built once per container, with STS credentials cached per
+ * account, and one pacer for all their calls (EC2's buckets are per account, region and action).
+ */
 export class AwsSessions {
   private readonly clients = new Map<string, EC2Client>();
   private readonly credentials = new Map<string, CachedCredentials>();
   private readonly sts: STSClient;
   private readonly now: () => number;
+  private readonly pacer: RequestPacer;
 
   constructor(private readonly options: SessionOptions) {
     this.now = options.now ?? Date.now;
     this.sts = new STSClient({ ...clientDefaults(), region: options.stsRegion });
+    this.pacer = new RequestPacer(options.pacing ?? DEFAULT_PACING);
   }
 
   get homeAccount(): string {
@@ -55,11 +64,14 @@ export class AwsSessions {
     const key = `${account}/${region}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new EC2Client({
-        ...clientDefaults(),
-        region,
-        ...(account !== this.options.homeAccount && { credentials: () => this.credentialsFor(account) }),
-      });
+      client = new PacedEC2Client(
+        {
+          ...clientDefaults(),
+          region,
+          ...(account !== this.options.homeAccount && { credentials: () => this.credentialsFor(account) }),
+        },
+        { pacer: this.pacer, account, region },
+      );
       this.clients.set(key, client);
     }
     return client;
@@ -110,7 +122,8 @@ export class AwsSessions {
 
 /**
  * No explicit endpoint, so the standard AWS_ENDPOINT_URL variables can point every client at an
- * emulator. Adaptive retries absorb EC2's RequestLimitExceeded without hand-written loops.
+ * emulator. Adaptive retries absorb EC2's RequestLimitExceeded without hand-written loops: the pacer
+ * sees only this container's calls, not other containers' nor other automation's in the account.
  */
 function clientDefaults() {
   return { retryMode: "adaptive", maxAttempts: 5 } as const;
