@@ -1,4 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import { chunks } from "../collections";
+import { settleWithConcurrency } from "../concurrency";
 import type { DecisionRecord } from "../workflow/decision-record";
 
 export const EVENT_SOURCE = "peering-autopilot";
@@ -10,6 +12,8 @@ export const DETAIL_TYPES = {
 
 // PutEvents takes at most ten entries per call.
 const BATCH = 10;
+// Well under EventBridge's PutEvents rate in every region.
+const PUTS_IN_FLIGHT = 10;
 
 /** An audit event that EventBridge did not take. */
 export class PublishError extends Error {
@@ -67,15 +71,16 @@ export class AuditPublisher {
   private async put(entries: PutEventsRequestEntry[]): Promise<void> {
     const busName = this.busName;
     if (!busName || entries.length === 0) return;
-    const failures: string[] = [];
-    for (let start = 0; start < entries.length; start += BATCH) {
-      const batch = entries.slice(start, start + BATCH);
+    // Batches go out together: a sweep's hundreds of records must not add a round trip each.
+    const settled = await settleWithConcurrency(chunks(entries, BATCH), PUTS_IN_FLIGHT, async (batch) => {
       const result = await this.client.send(new PutEventsCommand({ Entries: batch }));
-      result.Entries?.forEach((e, i) => {
-        if (e.ErrorCode)
-          failures.push(`${batch[i]?.DetailType}: ${e.ErrorCode} ${e.ErrorMessage ?? ""}`.trim());
-      });
-    }
+      return (result.Entries ?? []).flatMap((e, i) =>
+        e.ErrorCode ? [`${batch[i]?.DetailType}: ${e.ErrorCode} ${e.ErrorMessage ?? ""}`.trim()] : [],
+      );
+    });
+    const thrown = settled.find((s) => s.status === "rejected");
+    if (thrown) throw thrown.reason;
+    const failures = settled.flatMap((s) => (s.status === "fulfilled" ? s.value : []));
     if (failures.length > 0) throw new PublishError(busName, failures);
   }
 }

@@ -1,16 +1,17 @@
 import {
   AcceptVpcPeeringConnectionCommand,
-  CreateTagsCommand,
+  type EC2Client,
   RejectVpcPeeringConnectionCommand,
 } from "@aws-sdk/client-ec2";
+import { groupBy } from "../collections";
 import type { Decision } from "../decision/decision";
-import { decisionTags } from "../decision/decision-tags";
 import { applyRoutes, type RouteResult } from "./apply-routes";
-import { ActivationTimeoutError, CarryOutError } from "./aws-errors";
+import { ActivationTimeoutError } from "./aws-errors";
 import { type DnsResult, enableDns } from "./enable-dns";
 import { type RemovalResult, removeRoutes } from "./remove-routes";
 import type { AwsSessions } from "./sessions";
-import { type WaitBounds, waitForConnectionActive } from "./waiters";
+import { tagDecisions } from "./tag-decisions";
+import { type WaitBounds, waitForConnectionsActive } from "./waiters";
 
 export interface Outcome {
   /** What was done to the connection itself. */
@@ -24,67 +25,144 @@ export interface Outcome {
 export interface CarryOutOptions {
   sessions: AwsSessions;
   activeWait: WaitBounds;
-  currentTags: Record<string, string>;
   now: Date;
 }
 
+/** One decision to carry out, with the tags its connection carries in the accepter account. */
+export interface DecisionToCarryOut {
+  decision: Decision;
+  currentTags: Record<string, string>;
+}
+
+/** What was done for one decision; `error` is why it stopped part way, if it did. */
+export interface CarriedOut {
+  outcome: Outcome;
+  error?: unknown;
+}
+
 /**
- * Carries a decision out in AWS: accept or reject in the accepter account and region; once the
- * connection is active, create the planned routes, remove the unwanted ones and enable DNS on both
- * sides, each in its own account and region; tag the connection with the decision. A rejection is
- * tagged first: once rejected, nothing would decide the connection again to tag it. If a step fails,
- * the CarryOutError holds what had been done by then.
+ * Carries decisions out in AWS: accept or reject in the accepter account and region; once a connection
+ * is active, create its planned routes, remove the unwanted ones and enable DNS on both sides, each in
+ * its own account and region; tag the connection with the decision. A rejection is tagged first: once
+ * rejected, nothing would decide the connection again to tag it.
+ *
+ * Many decisions share calls where the API allows: tags go on many connections at once, and accepted
+ * connections are awaited in chunks with one describe each. A chunk's routes go ahead while the next
+ * chunk is being accepted, so a long backlog keeps every account's request buckets busy. One
+ * decision's failure stops only that decision.
  */
-export async function carryOut(decision: Decision, options: CarryOutOptions): Promise<Outcome> {
-  const outcome: Outcome = { connection: "unchanged", routes: [], removed: [], dns: [], tagged: false };
+export async function carryOutAll(
+  items: DecisionToCarryOut[],
+  options: CarryOutOptions,
+): Promise<CarriedOut[]> {
+  const jobs = items.map((item): Job => ({ ...item, outcome: emptyOutcome() }));
+  const ofAction = (...actions: Decision["action"][]) =>
+    jobs.filter((job) => actions.includes(job.decision.action));
+
+  const rejections = ofAction("reject");
+  await tagDecisions(rejections, options);
+  await Promise.all(rejections.map((job) => step(job, () => reject(job, options.sessions))));
+
+  await Promise.all([
+    ...[...groupBy(ofAction("accept"), accepterKey).values()].map((group) => acceptInChunks(group, options)),
+    ...ofAction("reject", "maintain", "cleanup", "ignore").map((job) =>
+      step(job, () => applyChanges(job, options.sessions)),
+    ),
+  ]);
+
+  await tagDecisions(ofAction("accept", "maintain", "cleanup", "ignore"), options);
+  return jobs.map(({ outcome, error }) => (error === undefined ? { outcome } : { outcome, error }));
+}
+
+/** A decision on its way through carryOutAll. */
+export interface Job extends DecisionToCarryOut {
+  outcome: Outcome;
+  error?: unknown;
+}
+
+/** Runs one step of a job that has not failed yet; a failure is kept on the job, not thrown. */
+export async function step(job: Job, work: () => Promise<void>): Promise<void> {
+  if (job.error !== undefined) return;
   try {
-    await carryOutSteps(decision, options, outcome);
-    return outcome;
+    await work();
   } catch (error) {
-    throw new CarryOutError(decision.connectionId, outcome, error);
+    job.error = error;
   }
 }
 
-async function carryOutSteps(decision: Decision, options: CarryOutOptions, outcome: Outcome): Promise<void> {
-  const { sessions } = options;
-  const ec2 = sessions.ec2(decision.accepter.account, decision.accepter.region);
-  const id = decision.connectionId;
-  const tag = async () => {
-    const tags = decisionTags(decision, options.currentTags, options.now);
-    if (Object.keys(tags).length === 0) return;
-    await ec2.send(
-      new CreateTagsCommand({
-        Resources: [id],
-        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-      }),
-    );
-    outcome.tagged = true;
-  };
+// Accepted connections awaited with one describe; small enough that routes follow accepts closely.
+const ACCEPT_CHUNK = 10;
 
-  if (decision.action === "reject") {
-    await tag();
-    await ec2.send(new RejectVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
-    outcome.connection = "rejected";
+async function acceptInChunks(group: Job[], options: CarryOutOptions): Promise<void> {
+  const first = group[0];
+  if (!first) return;
+  const ec2 = options.sessions.ec2(first.decision.accepter.account, first.decision.accepter.region);
+  const followUps: Promise<unknown>[] = [];
+  for (let start = 0; start < group.length; start += ACCEPT_CHUNK) {
+    const chunk = group.slice(start, start + ACCEPT_CHUNK);
+    await Promise.all(chunk.map((job) => step(job, () => accept(job, ec2))));
+    followUps.push(
+      awaitActive(
+        ec2,
+        chunk.filter((job) => job.error === undefined),
+        options.activeWait,
+      ).then((active) =>
+        Promise.all(active.map((job) => step(job, () => applyChanges(job, options.sessions)))),
+      ),
+    );
   }
-  if (decision.action === "accept") {
-    await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
-    outcome.connection = "accepted";
-    // Routes to a connection that is not active yet would be blackholes, and DNS options cannot be set.
-    const { succeeded, connection: last } = await waitForConnectionActive(ec2, id, options.activeWait);
-    if (!succeeded) {
-      throw new ActivationTimeoutError(
-        id,
-        last?.Status?.Code ?? "unknown",
-        options.activeWait.maxWaitSeconds,
-      );
-    }
+  await Promise.all(followUps);
+}
+
+async function accept(job: Job, ec2: EC2Client): Promise<void> {
+  const id = job.decision.connectionId;
+  await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
+  job.outcome.connection = "accepted";
+}
+
+async function reject(job: Job, sessions: AwsSessions): Promise<void> {
+  const { accepter, connectionId } = job.decision;
+  await sessions
+    .ec2(accepter.account, accepter.region)
+    .send(new RejectVpcPeeringConnectionCommand({ VpcPeeringConnectionId: connectionId }));
+  job.outcome.connection = "rejected";
+}
+
+/** Routes to a connection that is not active yet would be blackholes, and DNS options cannot be set. */
+async function awaitActive(ec2: EC2Client, jobs: Job[], bounds: WaitBounds): Promise<Job[]> {
+  if (jobs.length === 0) return [];
+  let seen: Map<string, string>;
+  try {
+    seen = await waitForConnectionsActive(
+      ec2,
+      jobs.map((job) => job.decision.connectionId),
+      bounds,
+    );
+  } catch (error) {
+    for (const job of jobs) job.error = error;
+    return [];
   }
-  // A rejected request's plan only explains its conflicts; its routes are never made.
+  return jobs.filter((job) => {
+    const id = job.decision.connectionId;
+    const status = seen.get(id) ?? "unknown";
+    if (status !== "active") job.error = new ActivationTimeoutError(id, status, bounds.maxWaitSeconds);
+    return status === "active";
+  });
+}
+
+/** Routes, removals and DNS options, all sides in parallel; a rejected request's routes are never made. */
+async function applyChanges(job: Job, sessions: AwsSessions): Promise<void> {
+  const { decision, outcome } = job;
   const routed = decision.action === "accept" || decision.action === "maintain";
   [outcome.routes, outcome.removed, outcome.dns] = await Promise.all([
-    routed ? applyRoutes(sessions, id, decision.plan) : [],
+    routed ? applyRoutes(sessions, decision.connectionId, decision.plan) : [],
     removeRoutes(sessions, decision.removals),
-    routed ? enableDns(sessions, id, decision.dns) : [],
+    routed ? enableDns(sessions, decision.connectionId, decision.dns) : [],
   ]);
-  if (decision.action !== "reject") await tag();
+}
+
+const accepterKey = (job: Job) => `${job.decision.accepter.account}/${job.decision.accepter.region}`;
+
+function emptyOutcome(): Outcome {
+  return { connection: "unchanged", routes: [], removed: [], dns: [], tagged: false };
 }

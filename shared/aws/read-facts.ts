@@ -82,7 +82,7 @@ async function readSideRouteTables(
     };
   } catch (error) {
     // Throttling and outages propagate (a retry will do); a missing permission will not change.
-    if (!hasErrorCode(error, ...PERMISSION_ERRORS)) throw error;
+    if (!isPermissionError(error)) throw error;
     return {
       readable: false,
       reason: `cannot read route tables in ${side.account} ${side.region}: ${errorCode(error)}`,
@@ -90,7 +90,8 @@ async function readSideRouteTables(
   }
 }
 
-async function reachable(
+/** Whether the account can be read at all: its role is missing or refuses us (for good), or it answers. */
+export async function reachable(
   sessions: AwsSessions,
   account: string,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
@@ -108,4 +109,9 @@ async function reachable(
 }
 
 const PERMISSION_ERRORS = ["UnauthorizedOperation", "AccessDenied", "AuthFailure"];
+
+/** A missing permission will not change on a retry (throttling and outages will). */
+export function isPermissionError(error: unknown): boolean {
+  return hasErrorCode(error, ...PERMISSION_ERRORS);
+}
 const DENIALS = ["AccessDenied", "AccessDeniedException", "RegionDisabledException", "InvalidIdentityToken"];

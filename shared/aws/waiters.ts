@@ -60,11 +60,39 @@ export function waitForConnectionVisible(ec2: EC2Client, connectionId: string, b
 
 const DEAD_ENDS = new Set(["failed", "rejected", "expired", "deleting", "deleted"]);
 
-/** Waits until the connection is `active`; stops early when it can never get there. */
-export function waitForConnectionActive(ec2: EC2Client, connectionId: string, bounds: WaitBounds) {
-  return pollConnection(ec2, connectionId, bounds, (c) => {
-    const status = c?.Status?.Code ?? "";
-    if (status === "active") return WaiterState.SUCCESS;
-    return DEAD_ENDS.has(status) ? WaiterState.FAILURE : WaiterState.RETRY;
-  });
+/**
+ * Waits until none of these connections is still on its way to `active` (one describe per poll, by
+ * filter so that one not shown yet is no error). Returns the status last seen of each; a connection
+ * never seen is absent.
+ */
+export async function waitForConnectionsActive(
+  ec2: EC2Client,
+  connectionIds: string[],
+  bounds: WaitBounds,
+): Promise<Map<string, string>> {
+  const seen = new Map<string, string>();
+  const settled = (id: string) => {
+    const status = seen.get(id);
+    return status === "active" || (status !== undefined && DEAD_ENDS.has(status));
+  };
+  await createWaiter(
+    {
+      client: ec2,
+      maxWaitTime: bounds.maxWaitSeconds,
+      minDelay: bounds.minDelaySeconds,
+      maxDelay: bounds.maxDelaySeconds,
+    },
+    { Filters: [{ Name: "vpc-peering-connection-id", Values: connectionIds }] },
+    async (client, input) => {
+      const output = await client.send(new DescribeVpcPeeringConnectionsCommand(input));
+      for (const c of output.VpcPeeringConnections ?? []) {
+        if (c.VpcPeeringConnectionId) seen.set(c.VpcPeeringConnectionId, c.Status?.Code ?? "unknown");
+      }
+      return {
+        state: connectionIds.every(settled) ? WaiterState.SUCCESS : WaiterState.RETRY,
+        reason: output,
+      };
+    },
+  );
+  return seen;
 }

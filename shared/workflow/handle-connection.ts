@@ -1,8 +1,9 @@
-import { type CarryOutError, ConnectionNotFoundError, PartialFailureError } from "../aws/aws-errors";
-import { carryOut, type Outcome } from "../aws/carry-out";
+import { CarryOutError, ConnectionNotFoundError, PartialFailureError } from "../aws/aws-errors";
+import { type CarriedOut, carryOutAll } from "../aws/carry-out";
 import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
 import { decide } from "../decision/decide";
+import type { Decision } from "../decision/decision";
 import type { Policy } from "../policy/schema";
 import { type DecisionRecord, toDecisionRecord } from "./decision-record";
 import { type ConnectionRef, readForDecision } from "./read-for-decision";
@@ -28,7 +29,6 @@ export type HandleResult =
  * before the invocation fails.
  */
 export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext): Promise<HandleResult> {
-  const { policy, sessions } = ctx;
   let read: Awaited<ReturnType<typeof readForDecision>>;
   try {
     read = await readForDecision(ref, ctx);
@@ -39,20 +39,21 @@ export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext)
   }
   if (read.kind === "skipped") return { kind: "skipped", ref, reason: read.reason };
   const { facts } = read;
+  const decision = decide(facts, ctx.policy);
+  const results = await carryOutAll([{ decision, currentTags: facts.connection.tags }], {
+    sessions: ctx.sessions,
+    activeWait: ctx.waits.active,
+    now: ctx.now(),
+  });
+  // carryOutAll answers one result per decision given.
+  return decidedResult(decision, results[0] as CarriedOut);
+}
 
-  const decision = decide(facts, policy);
-  let outcome: Outcome;
-  try {
-    outcome = await carryOut(decision, {
-      sessions,
-      activeWait: ctx.waits.active,
-      currentTags: facts.connection.tags,
-      now: ctx.now(),
-    });
-  } catch (error) {
-    const stopped = error as CarryOutError;
-    const failure = stopped.cause instanceof Error ? stopped.cause : stopped;
-    return { kind: "decided", record: toDecisionRecord(decision, stopped.outcome, failure), failure };
+/** A decision and what carrying it out did, as a result: a step that stopped it, or the changes not made. */
+export function decidedResult(decision: Decision, { outcome, error }: CarriedOut): HandleResult {
+  if (error !== undefined) {
+    const failure = error instanceof Error ? error : new CarryOutError(decision.connectionId, outcome, error);
+    return { kind: "decided", record: toDecisionRecord(decision, outcome, failure), failure };
   }
   const failed = [
     ...outcome.routes.flatMap((r) =>
@@ -63,7 +64,7 @@ export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext)
     ),
     ...outcome.dns.flatMap((d) => (d.result === "failed" ? [`dns ${d.change.side}: ${d.error}`] : [])),
   ];
-  const failure = failed.length > 0 ? new PartialFailureError(ref.connectionId, failed) : undefined;
+  const failure = failed.length > 0 ? new PartialFailureError(decision.connectionId, failed) : undefined;
   return {
     kind: "decided",
     record: toDecisionRecord(decision, outcome, failure),

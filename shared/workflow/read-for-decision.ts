@@ -42,8 +42,7 @@ export async function readForDecision(ref: ConnectionRef, ctx: ReadContext): Pro
   const { accepter } = connection;
   const accepterInRemit = isInRemit(policy, accepter.account, accepter.region);
   if (connection.status === "pending-acceptance" && !accepterInRemit) {
-    const reason = `the connection's accepter is ${accepter.account} ${accepter.region}, which the policy does not name`;
-    return { kind: "skipped", reason };
+    return { kind: "skipped", reason: accepterNotNamed(accepter) };
   }
   // Accepting, rejecting and tagging happen on the accepter's side: decide on what it sees.
   if (accepterInRemit && (accepter.account !== ref.account || accepter.region !== ref.region)) {
@@ -51,4 +50,9 @@ export async function readForDecision(ref: ConnectionRef, ctx: ReadContext): Pro
     connection = await readConnection(sessions, where, ctx.waits.visible);
   }
   return { kind: "facts", facts: await readDecisionFacts(sessions, connection) };
+}
+
+/** Why a request to an accepter the policy does not name is left alone. */
+export function accepterNotNamed(accepter: { account: string; region: string }): string {
+  return `the connection's accepter is ${accepter.account} ${accepter.region}, which the policy does not name`;
 }

@@ -1,12 +1,24 @@
+import type { CarriedOut } from "../aws/carry-out";
+import { carryOutAll } from "../aws/carry-out";
 import { existingConnectionIds, listConnections } from "../aws/find-connections";
-import { readRouteTables } from "../aws/read-facts";
 import { type RemovalResult, removeRoutes } from "../aws/remove-routes";
+import { toPeeringConnection } from "../aws/to-facts";
 import { settleWithConcurrency } from "../concurrency";
+import { decide } from "../decision/decide";
 import { planOrphanRemovals } from "../routes/orphan-routes";
-import { type HandleResult, handleConnection, type WorkflowContext } from "./handle-connection";
+import {
+  decidedResult,
+  type HandleResult,
+  handleConnection,
+  type WorkflowContext,
+} from "./handle-connection";
+import { assignConnections, type Listing, targetKey } from "./sweep/assign";
+import { readSnapshot } from "./sweep/read-snapshot";
+import { factsFromSnapshot, recordChanges, type SweepSnapshot } from "./sweep/snapshot";
 import { type SweepTarget, sweepTargets } from "./sweep-targets";
 
 const SWEPT_STATUSES = ["pending-acceptance", "active", "deleted", "rejected", "expired", "failed"];
+const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
 
 export interface TargetReport {
   account: string;
@@ -34,112 +46,196 @@ export interface ReconcileRun {
   orphanRemovals: RemovalResult[];
 }
 
+/** A result and the account-region whose listing brought the connection in. */
+interface SweptResult {
+  target: SweepTarget;
+  result: HandleResult;
+}
+
 /**
- * One pass over every accepter account and region the policy names, in two phases so that one pass is
- * enough: first what dead connections left behind is cleared (their routes, and blackhole routes to
- * connections EC2 no longer shows), since such a route may block a living connection's route; then every
- * pending and active connection goes through the same path as an event. An account-region that fails is
- * reported and the others go on.
+ * One pass over every accepter account and region the policy names. Each account-region's
+ * connections are listed once and everything the decisions need is read in bulk (see readSnapshot);
+ * then, in phases so that one pass is enough: what dead connections left behind is cleared (their
+ * routes, and blackhole routes to connections EC2 no longer shows), since such a route may block a
+ * living connection's route; pending requests are decided, since rejecting one removes routes made
+ * for it in advance; then active connections. Each phase carries its decisions out together (see
+ * carryOutAll), paced by the account-regions' request buckets. An account-region that cannot be
+ * listed is reported and the others go on.
  */
 export async function reconcile(
   ctx: WorkflowContext,
   options: { regions: string[]; concurrency: number },
 ): Promise<ReconcileRun> {
   const targets = sweepTargets(ctx.policy, options.regions);
-  const claimed = new Set<string>();
-  const cleared = await settleWithConcurrency(targets, options.concurrency, (target) =>
-    clearTarget(ctx, target, claimed),
+  const targetErrors = new Map<string, unknown>();
+  const listed = await settleWithConcurrency(targets, options.concurrency, (target) =>
+    listConnections(ctx.sessions.ec2(target.account, target.region), SWEPT_STATUSES),
   );
-  const decided = await settleWithConcurrency(targets, options.concurrency, async (target) => {
-    const phase1 = cleared[targets.indexOf(target)];
-    if (phase1?.status !== "fulfilled") throw phase1?.reason;
-    return handleAll(ctx, target, phase1.value.living);
+  const listings: Listing[] = [];
+  targets.forEach((target, i) => {
+    const result = listed[i];
+    if (result?.status === "fulfilled")
+      listings.push({ target, connections: result.value.map(toPeeringConnection) });
+    else targetErrors.set(targetKey(target), result?.reason);
   });
 
-  const results: HandleResult[] = [];
-  const orphanRemovals: RemovalResult[] = [];
-  const perTarget = targets.map(({ account, region }, i): TargetReport => {
-    const phase1 = cleared[i];
-    const phase2 = decided[i];
-    if (phase1?.status !== "fulfilled" || phase2?.status !== "fulfilled") {
-      const reason = phase1?.status === "rejected" ? phase1.reason : (phase2 as PromiseRejectedResult).reason;
-      const error = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
-      return { account, region, connections: 0, actions: {}, orphanRoutesRemoved: 0, error };
+  const assignment = assignConnections(ctx.policy, targets, listings);
+  const snapshot = await readSnapshot(
+    ctx.sessions,
+    listings.map((listing) => listing.target),
+    assignment.listed.map((item) => item.connection),
+    options.concurrency,
+  );
+  const inPhase = (keep: (status: string) => boolean) =>
+    assignment.listed.filter((item) => keep(item.connection.status));
+
+  const [orphans, dead] = await Promise.all([
+    removeOrphanRoutes(ctx, listings, snapshot, options.concurrency, targetErrors),
+    decideAndCarryOut(
+      ctx,
+      snapshot,
+      inPhase((status) => DEAD.has(status)),
+    ),
+  ]);
+  const pending = await decideAndCarryOut(
+    ctx,
+    snapshot,
+    inPhase((status) => status === "pending-acceptance"),
+  );
+  const active = await decideAndCarryOut(
+    ctx,
+    snapshot,
+    inPhase((status) => status === "active"),
+  );
+  const reread: SweptResult[] = [];
+  for (const { target, ref } of assignment.reread)
+    reread.push({ target, result: await handleConnection(ref, ctx) });
+  const skipped = assignment.skipped.map(
+    ({ target, ref, reason }): SweptResult => ({
+      target,
+      result: { kind: "skipped", ref, reason },
+    }),
+  );
+
+  const swept = [...dead, ...pending, ...active, ...reread, ...skipped];
+  return {
+    summary: summarize(targets, swept, orphans, targetErrors),
+    results: swept.map(({ result }) => result),
+    orphanRemovals: orphans.flatMap(({ removals }) => removals),
+  };
+}
+
+/** Decides every connection of one phase from the snapshot and carries the decisions out together. */
+async function decideAndCarryOut(
+  ctx: WorkflowContext,
+  snapshot: SweepSnapshot,
+  items: Assignment["listed"],
+): Promise<SweptResult[]> {
+  const results: SweptResult[] = [];
+  const decided = [];
+  for (const { target, connection } of items) {
+    const read = factsFromSnapshot(snapshot, connection);
+    if ("error" in read) {
+      // Throttled, failing or unreachable while reading: nothing was decided, and the record says so.
+      const ref = { connectionId: connection.id, ...target };
+      results.push({ target, result: { kind: "failed", ref, failure: read.error } });
+    } else {
+      decided.push({ target, decision: decide(read.facts, ctx.policy), currentTags: connection.tags });
     }
-    const targetResults = [...phase1.value.results, ...phase2.value];
-    results.push(...targetResults);
-    orphanRemovals.push(...phase1.value.orphans);
+  }
+  const carried = await carryOutAll(decided, {
+    sessions: ctx.sessions,
+    activeWait: ctx.waits.active,
+    now: ctx.now(),
+  });
+  decided.forEach(({ target, decision }, i) => {
+    // carryOutAll answers one result per decision given.
+    const done = carried[i] as CarriedOut;
+    recordChanges(snapshot, decision.connectionId, done.outcome);
+    results.push({ target, result: decidedResult(decision, done) });
+  });
+  return results;
+}
+
+type Assignment = ReturnType<typeof assignConnections>;
+
+/** Blackhole routes to connections that no listing shows any more, per swept account-region. */
+async function removeOrphanRoutes(
+  ctx: WorkflowContext,
+  listings: Listing[],
+  snapshot: SweepSnapshot,
+  concurrency: number,
+  targetErrors: Map<string, unknown>,
+) {
+  const settled = await settleWithConcurrency(listings, concurrency, async ({ target, connections }) => {
+    const tables = snapshot.tables.get(targetKey(target));
+    if (tables?.kind === "failed") throw tables.error;
+    if (tables?.kind !== "read") return [];
+    const visible = new Set(connections.map((c) => c.id));
+    const candidates = planOrphanRemovals(target, [...tables.value.values()].flat(), visible);
+    if (candidates.length === 0) return [];
+    // A connection the status listing did not show may still exist in another status: ask for it by id.
+    const ec2 = ctx.sessions.ec2(target.account, target.region);
+    const stillThere = await existingConnectionIds(ec2, [...new Set(candidates.map((c) => c.connectionId))]);
+    return removeRoutes(
+      ctx.sessions,
+      candidates.filter((c) => !stillThere.has(c.connectionId)),
+    );
+  });
+  return listings.map(({ target }, i) => {
+    const result = settled[i];
+    if (result?.status === "rejected") targetErrors.set(targetKey(target), result.reason);
+    const removals = result?.status === "fulfilled" ? result.value : [];
+    recordChanges(snapshot, "", {
+      connection: "unchanged",
+      routes: [],
+      removed: removals,
+      dns: [],
+      tagged: false,
+    });
+    return { target, removals };
+  });
+}
+
+function summarize(
+  targets: SweepTarget[],
+  swept: SweptResult[],
+  orphans: { target: SweepTarget; removals: RemovalResult[] }[],
+  targetErrors: Map<string, unknown>,
+): ReconcileSummary {
+  const results = swept.map(({ result }) => result);
+  const perTarget = targets.map(({ account, region }): TargetReport => {
+    const key = targetKey({ account, region });
+    const own = swept.filter(({ target }) => targetKey(target) === key).map(({ result }) => result);
+    const removed = orphans
+      .filter(({ target }) => targetKey(target) === key)
+      .flatMap(({ removals }) => removals)
+      .filter((o) => o.result === "removed").length;
+    const reason = targetErrors.get(key);
     return {
       account,
       region,
-      connections: targetResults.length,
-      actions: countActions(targetResults),
-      orphanRoutesRemoved: phase1.value.orphans.filter((o) => o.result === "removed").length,
+      connections: own.length,
+      actions: countActions(own),
+      orphanRoutesRemoved: removed,
+      ...(targetErrors.has(key) && {
+        error: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason),
+      }),
     };
   });
-
-  const decidedResults = results.flatMap((r) => (r.kind === "decided" ? [r] : []));
-  const summary: ReconcileSummary = {
+  const decided = results.flatMap((r) => (r.kind === "decided" ? [r] : []));
+  return {
     targets: targets.length,
     connections: results.length,
     actions: countActions(results),
-    changed: decidedResults.filter((r) => r.record.changed).length,
-    failed:
-      decidedResults.filter((r) => r.failure).length + results.filter((r) => r.kind === "failed").length,
+    changed: decided.filter((r) => r.record.changed).length,
+    failed: decided.filter((r) => r.failure).length + results.filter((r) => r.kind === "failed").length,
     orphanRoutesRemoved: perTarget.reduce((n, t) => n + t.orphanRoutesRemoved, 0),
     perTarget,
     errors: perTarget.flatMap((t) =>
       t.error ? [{ account: t.account, region: t.region, error: t.error }] : [],
     ),
   };
-  return { summary, results, orphanRemovals };
-}
-
-const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
-
-/** Phase 1 for one account-region: list its connections, clear orphan routes and dead connections. */
-async function clearTarget(ctx: WorkflowContext, target: SweepTarget, claimed: Set<string>) {
-  const connections = await listConnections(ctx.sessions.ec2(target.account, target.region), SWEPT_STATUSES);
-  const visible = new Set(connections.map((c) => c.VpcPeeringConnectionId ?? ""));
-  // A connection between two swept accounts is listed by both; the first sweep to see it decides it.
-  const mine = connections.filter((c) => c.VpcPeeringConnectionId && !claimed.has(c.VpcPeeringConnectionId));
-  for (const c of mine) claimed.add(c.VpcPeeringConnectionId ?? "");
-  const isDead = (c: (typeof mine)[number]) => DEAD.has(c.Status?.Code ?? "");
-  const ids = (list: typeof mine) => list.map((c) => c.VpcPeeringConnectionId ?? "");
-
-  const orphans = await removeOrphanRoutes(ctx, target, visible);
-  const results = await handleAll(ctx, target, ids(mine.filter(isDead)));
-  // Pending requests before active connections: rejecting one removes routes made for it in advance,
-  // which may be in an active connection's way.
-  const pendingFirst = mine
-    .filter((c) => !isDead(c))
-    .sort(
-      (a, b) =>
-        Number(b.Status?.Code === "pending-acceptance") - Number(a.Status?.Code === "pending-acceptance"),
-    );
-  return { orphans, results, living: ids(pendingFirst) };
-}
-
-/** Connections of one account-region, one after the other (the account's EC2 quota is shared). */
-async function handleAll(ctx: WorkflowContext, target: SweepTarget, connectionIds: string[]) {
-  const results: HandleResult[] = [];
-  for (const connectionId of connectionIds) {
-    results.push(await handleConnection({ connectionId, ...target }, ctx));
-  }
-  return results;
-}
-
-async function removeOrphanRoutes(ctx: WorkflowContext, target: SweepTarget, visible: Set<string>) {
-  const ec2 = ctx.sessions.ec2(target.account, target.region);
-  const tables = await readRouteTables(ec2, [{ Name: "route.vpc-peering-connection-id", Values: ["pcx-*"] }]);
-  const candidates = planOrphanRemovals(target, tables, visible);
-  if (candidates.length === 0) return [];
-  // A connection the status listing did not show may still exist in another status: ask for it by id.
-  const stillThere = await existingConnectionIds(ec2, [...new Set(candidates.map((c) => c.connectionId))]);
-  return removeRoutes(
-    ctx.sessions,
-    candidates.filter((c) => !stillThere.has(c.connectionId)),
-  );
 }
 
 function countActions(results: HandleResult[]): Record<string, number> {

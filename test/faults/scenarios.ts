@@ -541,14 +541,9 @@ const order: Scenario[] = [
 
 const recovery: Scenario[] = [
   {
-    name: "InternalError reading one connection in a reconciler pass (events lost): its late event decides it",
+    name: "InternalError reading the route tables of one region in a reconciler pass (events lost): the connection routed there waits for its late event",
     topic: "recovery",
-    setup: (ctx) =>
-      ctx.world.failNext({
-        operation: "DescribeVpcPeeringConnections",
-        input: { VpcPeeringConnectionIds: [ctx.requests.appEu.connectionId] },
-        error: "InternalError",
-      }),
+    setup: fail({ operation: "DescribeRouteTables", region: "eu-west-1", error: "InternalError" }),
     steps: [reconcile(), ...ALL.map((r) => create(r))],
     outcomes: { "Create app": [S], "Create appEu": [S], "Create outside": [S] },
     verify: (ctx, run) => {

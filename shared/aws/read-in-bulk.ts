@@ -1,0 +1,53 @@
+import {
+  type EC2Client,
+  type Filter,
+  paginateDescribeRouteTables,
+  paginateDescribeVpcs,
+} from "@aws-sdk/client-ec2";
+import { chunks } from "../collections";
+import type { RouteTable } from "../facts";
+import { toRouteTable, toVpcCidrs } from "./to-facts";
+
+// EC2 takes at most 200 values in one filter.
+const FILTER_VALUES = 200;
+
+/**
+ * Route tables of one account and region by VPC, in as few pages as EC2 allows: every table when no
+ * VPCs are given, else those of the given VPCs.
+ */
+export async function readRouteTablesByVpc(
+  ec2: EC2Client,
+  vpcIds?: string[],
+): Promise<Map<string, RouteTable[]>> {
+  const byVpc = new Map<string, RouteTable[]>();
+  const filterSets: Filter[][] = vpcIds
+    ? chunks(vpcIds, FILTER_VALUES).map((Values) => [{ Name: "vpc-id", Values }])
+    : [[]];
+  for (const Filters of filterSets) {
+    const pages = paginateDescribeRouteTables({ client: ec2, pageSize: 100 }, { Filters });
+    for await (const page of pages) {
+      for (const table of page.RouteTables ?? []) {
+        const vpcId = table.VpcId ?? "";
+        const tables = byVpc.get(vpcId);
+        if (tables) tables.push(toRouteTable(table));
+        else byVpc.set(vpcId, [toRouteTable(table)]);
+      }
+    }
+  }
+  return byVpc;
+}
+
+/** The CIDRs of these VPCs of one account and region; a VPC that no longer exists is absent. */
+export async function readVpcCidrsById(ec2: EC2Client, vpcIds: string[]): Promise<Map<string, string[]>> {
+  const cidrs = new Map<string, string[]>();
+  for (const Values of chunks(vpcIds, FILTER_VALUES)) {
+    const pages = paginateDescribeVpcs(
+      { client: ec2, pageSize: 1000 },
+      { Filters: [{ Name: "vpc-id", Values }] },
+    );
+    for await (const page of pages) {
+      for (const vpc of page.Vpcs ?? []) if (vpc.VpcId) cidrs.set(vpc.VpcId, toVpcCidrs(vpc));
+    }
+  }
+  return cidrs;
+}

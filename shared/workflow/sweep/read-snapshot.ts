@@ -1,0 +1,85 @@
+import { errorCode } from "../../aws/error-code";
+import { isPermissionError, reachable } from "../../aws/read-facts";
+import { readRouteTablesByVpc, readVpcCidrsById } from "../../aws/read-in-bulk";
+import type { AwsSessions } from "../../aws/sessions";
+import { settleWithConcurrency } from "../../concurrency";
+import type { PeeringConnection, RouteTable } from "../../facts";
+import type { SweepTarget } from "../sweep-targets";
+import { targetKey } from "./assign";
+import type { BulkRead, SweepSnapshot } from "./snapshot";
+
+interface Place extends SweepTarget {
+  /** The VPCs whose tables or CIDRs are wanted; none means every table of the account-region. */
+  vpcIds?: Set<string>;
+}
+
+/**
+ * Reads in bulk what the sweep's decisions need: one paginated route-table read per account-region
+ * (every table of a swept one, which also shows its orphan routes; the connected VPCs' tables
+ * elsewhere), and one DescribeVpcs per accepter account-region. Reads that fail are kept as values:
+ * only the connections that depend on them fail.
+ */
+export async function readSnapshot(
+  sessions: AwsSessions,
+  swept: readonly SweepTarget[],
+  connections: readonly PeeringConnection[],
+  concurrency: number,
+): Promise<SweepSnapshot> {
+  const tablePlaces = new Map<string, Place>(swept.map((target) => [targetKey(target), { ...target }]));
+  const cidrPlaces = new Map<string, Place>();
+  for (const { accepter, requester } of connections) {
+    for (const side of [accepter, requester]) wantVpc(tablePlaces, side);
+    wantVpc(cidrPlaces, accepter);
+  }
+  const [tables, accepterCidrs] = await Promise.all([
+    readEach(tablePlaces, concurrency, (place) => readTables(sessions, place)),
+    readEach(cidrPlaces, concurrency, (place) => readCidrs(sessions, place)),
+  ]);
+  return { tables, accepterCidrs };
+}
+
+async function readEach<T>(
+  places: Map<string, Place>,
+  concurrency: number,
+  read: (place: Place) => Promise<BulkRead<T>>,
+): Promise<Map<string, BulkRead<T>>> {
+  const list = [...places];
+  const settled = await settleWithConcurrency(list, concurrency, ([, place]) => read(place));
+  return new Map(
+    list.map(([key], i) => {
+      const result = settled[i];
+      return [key, result?.status === "fulfilled" ? result.value : failed(result?.reason)];
+    }),
+  );
+}
+
+function wantVpc(places: Map<string, Place>, side: { account: string; region: string; vpcId: string }) {
+  const key = targetKey(side);
+  const place = places.get(key);
+  if (!place) places.set(key, { account: side.account, region: side.region, vpcIds: new Set([side.vpcId]) });
+  else place.vpcIds?.add(side.vpcId);
+}
+
+async function readTables(sessions: AwsSessions, place: Place): Promise<BulkRead<Map<string, RouteTable[]>>> {
+  const access = await reachable(sessions, place.account);
+  if (!access.ok) return { kind: "unreadable", reason: access.reason };
+  try {
+    const ec2 = sessions.ec2(place.account, place.region);
+    return { kind: "read", value: await readRouteTablesByVpc(ec2, place.vpcIds && [...place.vpcIds]) };
+  } catch (error) {
+    if (!isPermissionError(error)) throw error;
+    const reason = `cannot read route tables in ${place.account} ${place.region}: ${errorCode(error)}`;
+    return { kind: "unreadable", reason };
+  }
+}
+
+async function readCidrs(sessions: AwsSessions, place: Place): Promise<BulkRead<Map<string, string[]>>> {
+  const access = await reachable(sessions, place.account);
+  if (!access.ok) return { kind: "unreadable", reason: access.reason };
+  const ec2 = sessions.ec2(place.account, place.region);
+  return { kind: "read", value: await readVpcCidrsById(ec2, [...(place.vpcIds ?? [])]) };
+}
+
+function failed(reason: unknown): { kind: "failed"; error: Error } {
+  return { kind: "failed", error: reason instanceof Error ? reason : new Error(String(reason)) };
+}

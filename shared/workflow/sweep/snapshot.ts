@@ -1,0 +1,85 @@
+import type { Outcome } from "../../aws/carry-out";
+import type { DecisionFacts, PeeringConnection, RouteTable, RouteTablesRead } from "../../facts";
+import { targetKey } from "./assign";
+
+/** One bulk read of an account-region: what it gave, or why not: for good (`unreadable`) or for now. */
+export type BulkRead<T> =
+  | { kind: "read"; value: T }
+  | { kind: "unreadable"; reason: string }
+  | { kind: "failed"; error: Error };
+
+/**
+ * What a sweep read in bulk, keyed by account-region: every route table a decision may look at (by
+ * VPC), and the accepter VPCs' CIDRs (by VPC). Kept up to date with the sweep's own changes, so that
+ * a later phase decides on the routes an earlier one removed or made.
+ */
+export interface SweepSnapshot {
+  tables: Map<string, BulkRead<Map<string, RouteTable[]>>>;
+  accepterCidrs: Map<string, BulkRead<Map<string, string[]>>>;
+}
+
+/** The facts for one connection, as readDecisionFacts would read them; the error when a read failed for now. */
+export function factsFromSnapshot(
+  snapshot: SweepSnapshot,
+  connection: PeeringConnection,
+): { facts: DecisionFacts } | { error: Error } {
+  const { accepter, requester } = connection;
+  const cidrs = lookup(snapshot.accepterCidrs, accepter);
+  const accepterTables = lookup(snapshot.tables, accepter);
+  const requesterTables = lookup(snapshot.tables, requester);
+  if (cidrs.kind === "failed") return { error: cidrs.error };
+  if (accepterTables.kind === "failed") return { error: accepterTables.error };
+  if (requesterTables.kind === "failed") return { error: requesterTables.error };
+  return {
+    facts: {
+      connection,
+      // DescribeVpcs is authoritative; the connection's copy serves when the accepter cannot be read.
+      accepterCidrs: cidrs.kind === "read" ? (cidrs.value.get(accepter.vpcId) ?? []) : accepter.cidrs,
+      accepterRouteTables: tablesOf(accepterTables, accepter.vpcId),
+      requesterRouteTables: tablesOf(requesterTables, requester.vpcId),
+    },
+  };
+}
+
+function lookup<T>(reads: Map<string, BulkRead<T>>, where: { account: string; region: string }): BulkRead<T> {
+  return (
+    reads.get(targetKey(where)) ?? {
+      kind: "failed",
+      error: new Error(`the sweep did not read ${targetKey(where)}`),
+    }
+  );
+}
+
+function tablesOf(read: Exclude<BulkRead<Map<string, RouteTable[]>>, { kind: "failed" }>, vpcId: string) {
+  const tables: RouteTablesRead =
+    read.kind === "read"
+      ? { readable: true, tables: read.value.get(vpcId) ?? [] }
+      : { readable: false, reason: read.reason };
+  return tables;
+}
+
+/** Records in the snapshot the routes one carried-out decision made and removed. */
+export function recordChanges(snapshot: SweepSnapshot, connectionId: string, outcome: Outcome): void {
+  for (const { route, result } of outcome.routes) {
+    if (result === "created") {
+      findTable(snapshot, route)?.routes.push({
+        destination: route.destination,
+        target: connectionId,
+        state: "active",
+      });
+    }
+  }
+  for (const { route, result } of outcome.removed) {
+    const table = result === "failed" ? undefined : findTable(snapshot, route);
+    if (table) table.routes = table.routes.filter((r) => r.destination !== route.destination);
+  }
+}
+
+function findTable(
+  snapshot: SweepSnapshot,
+  where: { account: string; region: string; routeTableId: string },
+): RouteTable | undefined {
+  const read = snapshot.tables.get(targetKey(where));
+  if (read?.kind !== "read") return undefined;
+  return [...read.value.values()].flat().find((table) => table.id === where.routeTableId);
+}
