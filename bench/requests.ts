@@ -80,6 +80,7 @@ for (const scenario of scenarios) {
   world.network = () => clock.sleep(LATENCY_MS);
   const { restore } = installModel(world);
   await clock.run(invoke(event, context));
+  clock.uninstall();
   restore();
 
   const calls: Record<string, number> = {};

@@ -1,14 +1,27 @@
+import { type Clock, install } from "@sinonjs/fake-timers";
+
+const START = Date.parse("2026-01-01T00:00:00Z");
+
 /**
- * A discrete-event clock: `sleep` resolves in virtual time, and `run` advances time only when nothing
- * else can happen (every pending promise chain has settled). Calls issued together share a round trip;
- * calls that wait on each other add up, so elapsed time / latency counts sequential round trips.
+ * Discrete-event time for a benchmark. It fakes the global `setTimeout` and `Date`, so the model's
+ * latency, the service's request pacing, the SDK's waiters and every clock read run in virtual time,
+ * and it moves time forward only when nothing else can happen (every pending promise chain has
+ * settled). Calls issued together share a round trip; calls that wait on each other add up, so
+ * elapsed time / latency counts sequential round trips.
  */
 export class VirtualClock {
-  now = 0;
-  private readonly timers: { at: number; wake: () => void }[] = [];
+  private readonly clock: Clock & { uninstall(): void } = install({
+    now: START,
+    toFake: ["setTimeout", "clearTimeout", "Date"],
+  });
+
+  /** Virtual milliseconds since the clock was installed. */
+  get now(): number {
+    return this.clock.now - START;
+  }
 
   sleep(ms: number): Promise<void> {
-    return new Promise((wake) => this.timers.push({ at: this.now + ms, wake }));
+    return new Promise((wake) => setTimeout(wake, ms));
   }
 
   async run<T>(work: Promise<T>): Promise<T> {
@@ -17,15 +30,15 @@ export class VirtualClock {
       settled = true;
     });
     while (!settled) {
-      // Let every microtask and I/O callback run before deciding that time must move.
+      // Let every microtask and I/O callback run (setImmediate stays real) before time moves.
       await new Promise((resolve) => setImmediate(resolve));
-      if (settled || this.timers.length === 0) continue;
-      this.timers.sort((a, b) => a.at - b.at);
-      const next = this.timers[0]?.at ?? this.now;
-      this.now = next;
-      for (const timer of this.timers.filter((t) => t.at <= next)) timer.wake();
-      this.timers.splice(0, this.timers.filter((t) => t.at <= next).length);
+      if (!settled) this.clock.next();
     }
     return watched;
+  }
+
+  /** Gives the process its real timers back. */
+  uninstall(): void {
+    this.clock.uninstall();
   }
 }
