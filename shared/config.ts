@@ -36,7 +36,7 @@ const ConfigSchema = z.object({
   EVENT_BUS_NAME: z.string().min(1).optional(),
   SWEEP_REGIONS: list,
   AWS_REGION: z.string().min(1).default("us-east-1"),
-  SWEEP_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  SWEEP_CONCURRENCY: z.coerce.number().int().positive().default(16),
   EC2_RATE_SHARE: z.coerce.number().gt(0).lte(1).default(0.5),
   EC2_DESCRIBE_BUCKET: bucket(DEFAULT_PACING.describe),
   EC2_MUTATING_BUCKET: bucket(DEFAULT_PACING.mutating),

@@ -19,7 +19,7 @@ export const DEFAULT_PACING: PacerOptions = {
   describe: { capacity: 100, refillPerSecond: 20 },
   mutating: { capacity: 50, refillPerSecond: 5 },
   share: 1,
-  maxInFlight: 16,
+  maxInFlight: 8,
 };
 
 /**
