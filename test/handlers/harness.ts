@@ -18,6 +18,9 @@ const ENV_KEYS = [
   "VISIBLE_WAIT_SECONDS",
   "EVENT_BUS_NAME",
   "SWEEP_REGIONS",
+  "EC2_RATE_SHARE",
+  "EC2_DESCRIBE_BUCKET",
+  "EC2_MUTATING_BUCKET",
 ] as const;
 
 /** The deployed functions, by file name under functions/. */

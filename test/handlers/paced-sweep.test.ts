@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { VirtualClock } from "../../bench/virtual-clock";
+import type { World } from "../../model";
+import type { ReconcileSummary } from "../../shared/workflow/reconcile";
+import { ACCEPTER, REQUESTER, SHARED_VPC, useService } from "./harness";
+
+/**
+ * EC2 throttles per account, region and action. The model's buckets here are tiny (5 tokens, 1 per
+ * second for each mutating action), and 30 requests wait in one account-region: the sweep must pace
+ * itself instead of being throttled. Time is virtual (see bench/virtual-clock.ts), so the paced waits
+ * cost no real time.
+ */
+const REQUESTS = 30;
+const BUCKETS = {
+  describe: { capacity: 10, refillPerSecond: 5 },
+  mutating: { capacity: 5, refillPerSecond: 1 },
+};
+
+function backlog(world: World) {
+  world.options.ec2RateLimits = BUCKETS;
+  const shared = world.addVpc({
+    ownerId: ACCEPTER,
+    region: "us-east-1",
+    vpcId: SHARED_VPC,
+    cidrs: ["10.0.0.0/16"],
+  });
+  return Array.from({ length: REQUESTS }, (_, i) => {
+    const vpc = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: [`10.${16 + i}.0.0/16`] });
+    return world.addPeering({ requesterVpcId: vpc, accepterVpcId: shared });
+  });
+}
+
+const POLICY = `
+version: 1
+rules:
+  - name: apps
+    accepter: { accounts: ["${ACCEPTER}"], regions: ["us-east-1"] }
+    requester: { accounts: ["${REQUESTER}"], cidrs: ["10.0.0.0/8"] }
+`;
+
+let clock: VirtualClock | undefined;
+afterEach(() => {
+  clock?.uninstall();
+  clock = undefined;
+});
+
+async function sweep(service: { run: (name: "reconcile") => Promise<unknown> }) {
+  clock = new VirtualClock();
+  const summary = (await clock.run(service.run("reconcile"))) as ReconcileSummary;
+  return { summary, seconds: clock.now / 1000 };
+}
+
+describe("a sweep paced by buckets shaped like EC2's", () => {
+  const service = useService(backlog, {
+    policy: POLICY,
+    env: { EC2_RATE_SHARE: "1", EC2_DESCRIBE_BUCKET: "10/5", EC2_MUTATING_BUCKET: "5/1" },
+  });
+
+  it("waits for tokens instead of being throttled, and takes the time the buckets impose", async () => {
+    const { summary, seconds } = await sweep(service);
+
+    expect(service.world().throttledCalls()).toEqual([]);
+    expect(summary).toMatchObject({ failed: 0, actions: { accept: REQUESTS } });
+    // 30 accepts, then 30 routes per side, through buckets of 5 tokens refilled at 1 per second.
+    expect(seconds).toBeGreaterThanOrEqual(REQUESTS - BUCKETS.mutating.capacity);
+    for (const id of service.ids()) expect(service.world().peering(id).status.code).toBe("active");
+  });
+});
+
+describe("a sweep that assumes larger buckets than the account has", () => {
+  const service = useService(backlog, {
+    policy: POLICY,
+    env: { EC2_RATE_SHARE: "1", EC2_DESCRIBE_BUCKET: "100/20", EC2_MUTATING_BUCKET: "50/5" },
+  });
+
+  it("is throttled, and the summary says which connections were not done", async () => {
+    const { summary } = await sweep(service);
+
+    expect(service.world().throttledCalls().length).toBeGreaterThan(0);
+    expect(summary.failed).toBeGreaterThan(0);
+  });
+});
