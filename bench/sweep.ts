@@ -52,6 +52,8 @@ const { handler } = await import("../functions/reconcile");
 const invoke = handler as unknown as (event: unknown, context: Context) => Promise<ReconcileSummary>;
 const context = {
   invokedFunctionArn: `arn:aws:lambda:us-east-1:${sweep.homeAccount}:function:bench-reconcile`,
+  // The deployed reconciler's timeout.
+  getRemainingTimeInMillis: () => 900_000,
 } as Context;
 const scheduled = {
   version: "0",

@@ -13,6 +13,10 @@ import { reportResults } from "../shared/workflow/report-results";
  */
 export const handler = middy(async (_event: unknown, context: Context) => {
   const { workflow, publisher, config } = serviceRuntime(accountOfFunction(context.invokedFunctionArn));
+  // A backlog larger than one run can clear must end with a summary, not a timeout: stop sending EC2
+  // calls with a tenth of the invocation (at most a minute) left; the next run does the rest.
+  const remaining = context.getRemainingTimeInMillis();
+  workflow.sessions.stopSendingAt(Date.now() + remaining - Math.min(60_000, remaining / 10));
   const run = await reconcile(workflow, {
     regions: config.sweepRegions,
     concurrency: config.sweepConcurrency,

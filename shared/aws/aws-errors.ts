@@ -78,3 +78,16 @@ export class CarryOutError extends Error {
     super(`peering connection ${connectionId}: carrying the decision out stopped: ${reason}`);
   }
 }
+
+/** A call was not sent because the invocation's time was nearly up; the next run makes it. */
+export class OutOfTimeError extends Error {
+  override readonly name = "OutOfTimeError";
+
+  constructor(
+    readonly account: string,
+    readonly region: string,
+    readonly operation: string,
+  ) {
+    super(`${operation} in account ${account} region ${region} not sent: the invocation's time is nearly up`);
+  }
+}

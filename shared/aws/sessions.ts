@@ -60,6 +60,16 @@ export class AwsSessions {
     if (account !== this.options.homeAccount) await this.credentialsFor(account);
   }
 
+  /** See RequestPacer.stopSendingAt: EC2 calls not sent by then fail with OutOfTimeError. */
+  stopSendingAt(epochMs: number | undefined): void {
+    this.pacer.stopSendingAt(epochMs);
+  }
+
+  /** EC2 calls refused since the last stopSendingAt because its time had come. */
+  get callsNotSent(): number {
+    return this.pacer.callsNotSent;
+  }
+
   ec2(account: string, region: string): EC2Client {
     const key = `${account}/${region}`;
     let client = this.clients.get(key);

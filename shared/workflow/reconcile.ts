@@ -36,6 +36,8 @@ export interface ReconcileSummary {
   changed: number;
   failed: number;
   orphanRoutesRemoved: number;
+  /** EC2 calls not sent because the invocation's time was nearly up: the next run makes them. */
+  callsNotSent: number;
   perTarget: TargetReport[];
   errors: { account: string; region: string; error: string }[];
 }
@@ -119,7 +121,7 @@ export async function reconcile(
 
   const swept = [...dead, ...pending, ...active, ...reread, ...skipped];
   return {
-    summary: summarize(targets, swept, orphans, targetErrors),
+    summary: { ...summarize(targets, swept, orphans, targetErrors), callsNotSent: ctx.sessions.callsNotSent },
     results: swept.map(({ result }) => result),
     orphanRemovals: orphans.flatMap(({ removals }) => removals),
   };
@@ -202,7 +204,7 @@ function summarize(
   swept: SweptResult[],
   orphans: { target: SweepTarget; removals: RemovalResult[] }[],
   targetErrors: Map<string, unknown>,
-): ReconcileSummary {
+): Omit<ReconcileSummary, "callsNotSent"> {
   const results = swept.map(({ result }) => result);
   const perTarget = targets.map(({ account, region }): TargetReport => {
     const key = targetKey({ account, region });

@@ -87,8 +87,8 @@ export function useService<T>(build: (world: World) => T, options: ServiceOption
     invoke: (event: unknown) =>
       must(handlers)["on-peering-request"](structuredClone(event), lambdaContext(home)),
     /** Runs any deployed function with an event (the scheduled event for the reconciler). */
-    run: (name: FunctionName, event: unknown = SCHEDULED_EVENT) =>
-      must(handlers)[name](structuredClone(event), lambdaContext(home)),
+    run: (name: FunctionName, event: unknown = SCHEDULED_EVENT, context: Partial<Context> = {}) =>
+      must(handlers)[name](structuredClone(event), { ...lambdaContext(home), ...context }),
   };
 }
 

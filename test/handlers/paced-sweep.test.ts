@@ -44,10 +44,14 @@ afterEach(() => {
   clock = undefined;
 });
 
-async function sweep(service: { run: (name: "reconcile") => Promise<unknown> }) {
-  clock = new VirtualClock();
-  const summary = (await clock.run(service.run("reconcile"))) as ReconcileSummary;
-  return { summary, seconds: clock.now / 1000 };
+type Service = ReturnType<typeof useService<string[]>>;
+
+async function sweep(service: Service, remainingMs = 900_000) {
+  clock ??= new VirtualClock();
+  const start = clock.now;
+  const run = service.run("reconcile", undefined, { getRemainingTimeInMillis: () => remainingMs });
+  const summary = (await clock.run(run)) as ReconcileSummary;
+  return { summary, seconds: (clock.now - start) / 1000 };
 }
 
 describe("a sweep paced by buckets shaped like EC2's", () => {
@@ -64,6 +68,33 @@ describe("a sweep paced by buckets shaped like EC2's", () => {
     // 30 accepts, then 30 routes per side, through buckets of 5 tokens refilled at 1 per second.
     expect(seconds).toBeGreaterThanOrEqual(REQUESTS - BUCKETS.mutating.capacity);
     for (const id of service.ids()) expect(service.world().peering(id).status.code).toBe("active");
+  });
+});
+
+describe("a sweep with more work than its invocation has time for", () => {
+  const service = useService(backlog, {
+    policy: POLICY,
+    env: { EC2_RATE_SHARE: "1", EC2_DESCRIBE_BUCKET: "10/5", EC2_MUTATING_BUCKET: "5/1" },
+  });
+
+  it("stops sending with a tenth of its time left, reports what it did not send, and the next run finishes", async () => {
+    const { summary, seconds } = await sweep(service, 20_000);
+
+    expect(seconds).toBeLessThan(20);
+    expect(summary.callsNotSent).toBeGreaterThan(0);
+    expect(summary.failed).toBeGreaterThan(0);
+    const active = () => service.ids().filter((id) => service.world().peering(id).status.code === "active");
+    expect(active().length).toBeGreaterThan(0);
+    expect(active().length).toBeLessThan(REQUESTS);
+
+    const next = await sweep(service);
+    expect(next.summary).toMatchObject({ failed: 0, callsNotSent: 0 });
+    expect(active()).toHaveLength(REQUESTS);
+    const routed = (service.world().routeTablesOfVpc(SHARED_VPC)[0]?.routes ?? []).map((r) =>
+      "vpcPeeringConnectionId" in r.target ? r.target.vpcPeeringConnectionId : r.destination,
+    );
+    expect(routed).toEqual(expect.arrayContaining(service.ids()));
+    expect(service.world().throttledCalls()).toEqual([]);
   });
 });
 

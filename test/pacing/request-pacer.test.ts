@@ -219,8 +219,47 @@ describe("RequestPacer", () => {
     expect(() => new RequestPacer({ ...base, share: 1, maxInFlight: 0 })).toThrow(RangeError);
     expect(() => new RequestPacer({ ...base, share: 1, maxInFlight: 1.5 })).toThrow(RangeError);
   });
-});
 
+  describe("stopSendingAt", () => {
+    it("fails the calls still waiting at the stop time and those that come later, not those in flight", async () => {
+      const { clock, pacer, call, started } = harness();
+      const open = deferred();
+      const inFlight = call("in flight", "DescribeVpcs", undefined, open.promise);
+      const waiting = ["1", "2", "3", "4", "5"].map((label) =>
+        call(label, "DescribeVpcs").catch((e: Error) => e),
+      );
+      pacer.stopSendingAt(150);
+
+      await clock.advance(150);
+      open.resolve();
+      const late = await call("late", "CreateRoute", { account: B, region: WEST }).catch((e: Error) => e);
+
+      expect(await inFlight).toBe("in flight");
+      // Capacity 3 at once (one of them the held call), one more at 100 ms; the rest were still waiting.
+      expect(started.map((s) => s.label)).toEqual(["in flight", "1", "2", "3"]);
+      const refused = [...(await Promise.all(waiting)).slice(3), late];
+      expect(refused.map((e) => (e as Error).name)).toEqual([
+        "OutOfTimeError",
+        "OutOfTimeError",
+        "OutOfTimeError",
+      ]);
+      expect((late as Error).message).toBe(
+        "CreateRoute in account 222222222222 region eu-west-1 not sent: the invocation's time is nearly up",
+      );
+      expect(pacer.callsNotSent).toBe(3);
+    });
+
+    it("sends again once the stop time is lifted, and counts afresh", async () => {
+      const { clock, pacer, call } = harness();
+      pacer.stopSendingAt(0);
+      await expect(call("refused", "DescribeVpcs")).rejects.toThrow(/not sent/);
+      pacer.stopSendingAt(undefined);
+      await clock.advance(0);
+      expect(await call("sent", "DescribeVpcs")).toBe("sent");
+      expect(pacer.callsNotSent).toBe(0);
+    });
+  });
+});
 /** The calls (by send time) that a bucket taking its token at each send, as EC2 does, would throttle. */
 function exactBucketRefuses(
   shape: { capacity: number; refillPerSecond: number },

@@ -1,3 +1,4 @@
+import { OutOfTimeError } from "../aws-errors";
 import { type PacingClock, systemClock } from "./pacing-clock";
 import { SendLane } from "./send-lane";
 import { type BucketShape, shareOf } from "./token-bucket";
@@ -33,6 +34,8 @@ export class RequestPacer {
   private readonly mutating: BucketShape;
   private readonly maxInFlight: number;
   private readonly clock: PacingClock;
+  private stopAtMs = Number.POSITIVE_INFINITY;
+  private refused = 0;
 
   constructor(options: PacerOptions) {
     if (!(Number.isInteger(options.maxInFlight) && options.maxInFlight >= 1)) {
@@ -52,9 +55,33 @@ export class RequestPacer {
     let lane = this.lanes.get(key);
     if (!lane) {
       lane = new SendLane(this.maxInFlight, this.clock, (op) => this.shapeOf(op));
+      lane.stopAt(this.stopAtMs, (op) => this.refuse(account, region, op));
       this.lanes.set(key, lane);
     }
     return lane.send(operation, call);
+  }
+
+  /**
+   * From `epochMs` on (none: never), calls not sent yet fail with OutOfTimeError instead: an invocation
+   * must end, with its summary, before Lambda stops it; the next one does the rest.
+   */
+  stopSendingAt(epochMs: number | undefined): void {
+    this.stopAtMs = epochMs ?? Number.POSITIVE_INFINITY;
+    this.refused = 0;
+    for (const [key, lane] of this.lanes) {
+      const [account = "", region = ""] = key.split("/");
+      lane.stopAt(this.stopAtMs, (op) => this.refuse(account, region, op));
+    }
+  }
+
+  /** Calls not sent since the last stopSendingAt because its time had come. */
+  get callsNotSent(): number {
+    return this.refused;
+  }
+
+  private refuse(account: string, region: string, operation: string): OutOfTimeError {
+    this.refused += 1;
+    return new OutOfTimeError(account, region, operation);
   }
 
   private shapeOf(operation: string): BucketShape {

@@ -5,6 +5,7 @@ interface Waiting {
   /** The order calls came in, across the lane's actions. */
   arrival: number;
   go: () => void;
+  stop: (reason: Error) => void;
 }
 
 interface Action {
@@ -26,6 +27,9 @@ export class SendLane {
   private arrivals = 0;
   /** When the pending timer fires; infinite when none is set. */
   private wakeAt = Number.POSITIVE_INFINITY;
+  /** From then on, calls still waiting are not sent (see stopAt). */
+  private stopAtMs = Number.POSITIVE_INFINITY;
+  private stopped: (operation: string) => Error = () => new Error("not sent");
 
   constructor(
     private readonly maxInFlight: number,
@@ -35,8 +39,8 @@ export class SendLane {
 
   /** Runs `call` when `operation` may be sent; its slot is given back when it settles, fulfilled or not. */
   async send<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    await new Promise<void>((go) => {
-      this.action(operation).waiting.push({ arrival: this.arrivals++, go });
+    await new Promise<void>((go, stop) => {
+      this.action(operation).waiting.push({ arrival: this.arrivals++, go, stop });
       this.dispatch();
     });
     try {
@@ -45,6 +49,16 @@ export class SendLane {
       this.inFlight -= 1;
       this.dispatch();
     }
+  }
+
+  /**
+   * From `atMs` on, calls still waiting, and calls that come later, fail with `stopped(operation)`
+   * instead of being sent: an invocation ends before Lambda stops it, and the next one does the rest.
+   */
+  stopAt(atMs: number, stopped: (operation: string) => Error): void {
+    this.stopAtMs = atMs;
+    this.stopped = stopped;
+    this.dispatch();
   }
 
   private action(operation: string): Action {
@@ -59,15 +73,27 @@ export class SendLane {
   /** Sends all that may go now; when the rest wait only for tokens, wakes when the first is due. */
   private dispatch(): void {
     const now = this.clock.now();
+    if (now >= this.stopAtMs) {
+      for (const [operation, action] of this.actions) {
+        for (const waiting of action.waiting.splice(0)) waiting.stop(this.stopped(operation));
+      }
+      return;
+    }
     while (this.inFlight < this.maxInFlight) {
       const next = this.takeNext(now);
       if (typeof next === "number") {
-        if (next < Number.POSITIVE_INFINITY) this.wakeIn(now, next);
+        // Calls wait for a token or a slot; the stop time must still find them.
+        const wait = Math.min(next, this.hasWaiting() ? this.stopAtMs - now : Number.POSITIVE_INFINITY);
+        if (wait < Number.POSITIVE_INFINITY) this.wakeIn(now, wait);
         return;
       }
       this.inFlight += 1;
       next.waiting.shift()?.go();
     }
+  }
+
+  private hasWaiting(): boolean {
+    return [...this.actions.values()].some((action) => action.waiting.length > 0);
   }
 
   /** The action of the earliest call that has a token now (taking it), or else the ms until one has. */
