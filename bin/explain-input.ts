@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { VpcPeeringConnection } from "@aws-sdk/client-ec2";
-import { z } from "zod";
+import * as z from "zod";
 import { toPeeringConnection } from "../shared/aws/to-facts";
 import { isCidr, parseCidr } from "../shared/cidr";
 import type { DecisionFacts } from "../shared/facts";

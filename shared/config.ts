@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_PACING, type PacerOptions } from "./aws/pacing/request-pacer";
 import type { BucketShape } from "./aws/pacing/token-bucket";
 import type { WaitBounds } from "./aws/waiters";

@@ -1,5 +1,22 @@
-import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas";
-import { z } from "zod";
+// The namespace import lets esbuild drop the parts of zod the functions never use (its locales, most of all).
+import * as z from "zod";
+
+/**
+ * The EventBridge envelope, as Powertools' EventBridgeSchema defines it; written here because importing
+ * that schema brings in the whole of zod.
+ */
+const EventBridgeSchema = z.object({
+  version: z.string(),
+  id: z.string(),
+  source: z.string(),
+  account: z.string(),
+  time: z.iso.datetime(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  "detail-type": z.string(),
+  detail: z.unknown(),
+  "replay-name": z.string().optional(),
+});
 
 /**
  * An EC2 API call recorded by CloudTrail and delivered by EventBridge. Only what every such event

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id");
 const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region");

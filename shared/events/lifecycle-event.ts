@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ConnectionRef } from "../workflow/handle-connection";
 import type { CloudTrailApiCall } from "./cloudtrail-api-call";
 import { clip, describeIssues } from "./invalid-event-error";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
-import type { z } from "zod";
+import type * as z from "zod";
 import { PolicyError, type PolicyProblem } from "./policy-error";
 import { type Policy, PolicySchema } from "./schema";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseCidr } from "../cidr";
 
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
