@@ -7,7 +7,8 @@ import { join } from "node:path";
 import type { Context } from "aws-lambda";
 import { installModel } from "../model";
 import type { ReconcileSummary } from "../shared/workflow/reconcile";
-import { buildSweepWorld, lowerBound } from "./sweep-world";
+import { lowerBound } from "./sweep-minimum";
+import { buildSweepWorld } from "./sweep-world";
 import { VirtualClock } from "./virtual-clock";
 
 /**
@@ -39,14 +40,22 @@ Object.assign(process.env, {
   POLICY_PATH: policyPath,
   SWEEP_REGIONS: sweep.regions.join(","),
   EVENT_BUS_NAME: "peering-autopilot-bench",
-  // The service paces itself by the same buckets, using all of them (its default leaves half).
-  EC2_RATE_SHARE: "1",
+  // The service paces itself by the same buckets, using all of them unless told otherwise (its default
+  // leaves half); the targets are set against whole buckets.
+  EC2_RATE_SHARE: process.env.BENCH_RATE_SHARE ?? "1",
   EC2_DESCRIBE_BUCKET: DESCRIBE,
   EC2_MUTATING_BUCKET: MUTATING,
 });
 
 const clock = new VirtualClock();
-world.network = () => clock.sleep(LATENCY_MS);
+// When, in the first pass, the first accept went out and the last EC2 call came back: the sweep's shape.
+const moments = { firstAccept: Number.POSITIVE_INFINITY, lastEc2: 0 };
+world.network = async (call) => {
+  if (call.operation === "AcceptVpcPeeringConnection")
+    moments.firstAccept = Math.min(moments.firstAccept, clock.now);
+  await clock.sleep(LATENCY_MS);
+  if (call.service === "EC2") moments.lastEc2 = Math.max(moments.lastEc2, clock.now);
+};
 const { restore } = installModel(world);
 const { handler } = await import("../functions/reconcile");
 const invoke = handler as unknown as (event: unknown, context: Context) => Promise<ReconcileSummary>;
@@ -76,6 +85,7 @@ const pass = async () => {
   return { summary, calls, ms: clock.now - timeBefore };
 };
 const first = await pass();
+const shape = { ...moments };
 const second = await pass();
 const wallMs = performance.now() - wallStart;
 clock.uninstall();
@@ -127,7 +137,10 @@ for (const op of operations) {
   );
 }
 const audit = first.calls.filter((c) => c.service === "EventBridge").length;
-console.log(`audit events: ${audit} PutEvents calls for ${first.summary.changed} changed connections`);
+console.log(
+  `first accept sent at ${fmt(shape.firstAccept)}, last EC2 call done at ${fmt(shape.lastEc2)}; ` +
+    `then ${audit} PutEvents calls (audit events of ${first.summary.changed} changed connections)`,
+);
 console.log(`actions: ${JSON.stringify(first.summary.actions)}`);
 console.log(
   `second pass (nothing left to do): ${fmt(second.ms)}, ${bucketed(second.calls).length} calls, ${second.summary.changed} changed ${checks.converged ? "ok" : "MISSED"}`,
@@ -142,6 +155,9 @@ writeFileSync(
       buckets,
       counts: sweep.counts,
       virtualMs: first.ms,
+      firstAcceptMs: shape.firstAccept,
+      lastEc2Ms: shape.lastEc2,
+      rateShare: Number(process.env.EC2_RATE_SHARE),
       boundMs: bound.ms,
       boundSetBy: bound.description,
       calls: firstCalls,
