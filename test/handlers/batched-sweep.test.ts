@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { World } from "../../model";
 import type { ReconcileSummary } from "../../shared/workflow/reconcile";
-import { ACCEPTER, REQUESTER, routesOf, SHARED_VPC, useService } from "./harness";
-import { mainTable } from "./worlds";
+import { ACCEPTER, routesOf, useService } from "./harness";
+import { BACKLOG_POLICY, backlog } from "./worlds";
 
 /**
  * A backlog in one account-region: the shared-services VPC has 25 pending requests from 25 VPCs of
@@ -12,31 +11,10 @@ import { mainTable } from "./worlds";
 const APPROVED = 22;
 const OUTSIDE = 3;
 
-function backlog(world: World) {
-  const shared = world.addVpc({
-    ownerId: ACCEPTER,
-    region: "us-east-1",
-    vpcId: SHARED_VPC,
-    cidrs: ["10.0.0.0/16"],
-  });
-  const requests = Array.from({ length: APPROVED + OUTSIDE }, (_, i) => {
-    const cidr = i < APPROVED ? `10.${16 + i}.0.0/16` : `172.${16 + i}.0.0/16`;
-    const vpc = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: [cidr] });
-    return { vpc, cidr, connectionId: world.addPeering({ requesterVpcId: vpc, accepterVpcId: shared }) };
-  });
-  return { shared, sharedMain: mainTable(world, shared), requests };
-}
-
-const POLICY = `
-version: 1
-rules:
-  - name: apps
-    accepter: { accounts: ["${ACCEPTER}"], regions: ["us-east-1"] }
-    requester: { accounts: ["${REQUESTER}"], cidrs: ["10.0.0.0/8"] }
-`;
-
 describe("a reconciler sweep decides a backlog in bulk", () => {
-  const service = useService(backlog, { policy: POLICY });
+  const service = useService((world) => backlog(world, { approved: APPROVED, outside: OUTSIDE }), {
+    policy: BACKLOG_POLICY,
+  });
   const calls = (operation: string) => service.world().calls.filter((c) => c.operation === operation);
 
   it("reads each account-region once, tags many connections per call, and awaits accepts in chunks", async () => {

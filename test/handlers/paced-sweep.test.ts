@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../bench/virtual-clock";
 import type { World } from "../../model";
 import type { ReconcileSummary } from "../../shared/workflow/reconcile";
-import { ACCEPTER, REQUESTER, SHARED_VPC, useService } from "./harness";
+import { SHARED_VPC, useService } from "./harness";
+import { BACKLOG_POLICY, backlog } from "./worlds";
 
 /**
  * EC2 throttles per account, region and action. The model's buckets here are tiny (5 tokens, 1 per
@@ -16,27 +17,10 @@ const BUCKETS = {
   mutating: { capacity: 5, refillPerSecond: 1 },
 };
 
-function backlog(world: World) {
+function pacedBacklog(world: World) {
   world.options.ec2RateLimits = BUCKETS;
-  const shared = world.addVpc({
-    ownerId: ACCEPTER,
-    region: "us-east-1",
-    vpcId: SHARED_VPC,
-    cidrs: ["10.0.0.0/16"],
-  });
-  return Array.from({ length: REQUESTS }, (_, i) => {
-    const vpc = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: [`10.${16 + i}.0.0/16`] });
-    return world.addPeering({ requesterVpcId: vpc, accepterVpcId: shared });
-  });
+  return backlog(world, { approved: REQUESTS }).requests.map((r) => r.connectionId);
 }
-
-const POLICY = `
-version: 1
-rules:
-  - name: apps
-    accepter: { accounts: ["${ACCEPTER}"], regions: ["us-east-1"] }
-    requester: { accounts: ["${REQUESTER}"], cidrs: ["10.0.0.0/8"] }
-`;
 
 let clock: VirtualClock | undefined;
 afterEach(() => {
@@ -55,8 +39,8 @@ async function sweep(service: Service, remainingMs = 900_000) {
 }
 
 describe("a sweep paced by buckets shaped like EC2's", () => {
-  const service = useService(backlog, {
-    policy: POLICY,
+  const service = useService(pacedBacklog, {
+    policy: BACKLOG_POLICY,
     env: { EC2_RATE_SHARE: "1", EC2_DESCRIBE_BUCKET: "10/5", EC2_MUTATING_BUCKET: "5/1" },
   });
 
@@ -72,8 +56,8 @@ describe("a sweep paced by buckets shaped like EC2's", () => {
 });
 
 describe("a sweep with more work than its invocation has time for", () => {
-  const service = useService(backlog, {
-    policy: POLICY,
+  const service = useService(pacedBacklog, {
+    policy: BACKLOG_POLICY,
     env: { EC2_RATE_SHARE: "1", EC2_DESCRIBE_BUCKET: "10/5", EC2_MUTATING_BUCKET: "5/1" },
   });
 
@@ -99,8 +83,8 @@ describe("a sweep with more work than its invocation has time for", () => {
 });
 
 describe("a sweep that assumes larger buckets than the account has", () => {
-  const service = useService(backlog, {
-    policy: POLICY,
+  const service = useService(pacedBacklog, {
+    policy: BACKLOG_POLICY,
     env: { EC2_RATE_SHARE: "1", EC2_DESCRIBE_BUCKET: "100/20", EC2_MUTATING_BUCKET: "50/5" },
   });
 

@@ -49,3 +49,31 @@ export function mainTable(world: World, vpcId: string): string {
   if (!table) throw new Error(`${vpcId} has no main route table`);
   return table.id;
 }
+
+/**
+ * A backlog in one account-region: the shared-services VPC has pending requests from `approved` VPCs of
+ * the requester account in 10.0.0.0/8 and from `outside` VPCs in 172.16.0.0/12, which BACKLOG_POLICY
+ * does not allow.
+ */
+export function backlog(world: World, counts: { approved: number; outside?: number }) {
+  const shared = world.addVpc({
+    ownerId: ACCEPTER,
+    region: "us-east-1",
+    vpcId: SHARED_VPC,
+    cidrs: ["10.0.0.0/16"],
+  });
+  const requests = Array.from({ length: counts.approved + (counts.outside ?? 0) }, (_, i) => {
+    const cidr = i < counts.approved ? `10.${16 + i}.0.0/16` : `172.${16 + i - counts.approved}.0.0/16`;
+    const vpc = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: [cidr] });
+    return { vpc, cidr, connectionId: world.addPeering({ requesterVpcId: vpc, accepterVpcId: shared }) };
+  });
+  return { shared, sharedMain: mainTable(world, shared), requests };
+}
+
+export const BACKLOG_POLICY = `
+version: 1
+rules:
+  - name: apps
+    accepter: { accounts: ["${ACCEPTER}"], regions: ["us-east-1"] }
+    requester: { accounts: ["${REQUESTER}"], cidrs: ["10.0.0.0/8"] }
+`;
