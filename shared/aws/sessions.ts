@@ -1,3 +1,4 @@
+import { Agent } from "node:https";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { AccountNotNamedError, RoleAssumptionError } from "./aws-errors";
@@ -78,6 +79,7 @@ export class AwsSessions {
         {
           ...clientDefaults(),
           region,
+          requestHandler: { httpsAgent: EC2_CONNECTIONS },
           ...(account !== this.options.homeAccount && { credentials: () => this.credentialsFor(account) }),
         },
         { pacer: this.pacer, account, region },
@@ -129,6 +131,13 @@ export class AwsSessions {
     }
   }
 }
+
+/**
+ * One connection pool for every EC2 client of a container: a sweep of hundreds of account-regions, each
+ * with calls in flight, must stay well within Lambda's 1,024 file descriptors. A call beyond the pool's
+ * sockets waits in it after taking its token, so EC2 sees it later than the pacer counted, never sooner.
+ */
+export const EC2_CONNECTIONS = new Agent({ keepAlive: true, maxTotalSockets: 256 });
 
 /**
  * No explicit endpoint, so the standard AWS_ENDPOINT_URL variables can point every client at an

@@ -9,7 +9,7 @@ import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PacedEC2Client } from "../../shared/aws/paced-ec2-client";
 import { DEFAULT_PACING } from "../../shared/aws/pacing/request-pacer";
-import { AwsSessions } from "../../shared/aws/sessions";
+import { AwsSessions, EC2_CONNECTIONS } from "../../shared/aws/sessions";
 import { ManualClock, settle } from "./manual-clock";
 
 const HOME = "111111111111";
@@ -97,5 +97,19 @@ describe("PacedEC2Client", () => {
       // @ts-expect-error: a call answered through a callback could not hold its slot until it settles.
       paced.send(new DescribeVpcsCommand({}), () => {});
     expect(callbackForm).toBeTypeOf("function");
+  });
+
+  it("shares one capped connection pool among the clients of every account and region", async () => {
+    const other = sessions.ec2("222222222222", "eu-west-1");
+    // The SDK resolves its handler's options lazily; what it resolves to is the pool every client uses.
+    const poolOf = async (client: EC2Client) =>
+      (
+        await (
+          client.config.requestHandler as unknown as { configProvider: Promise<{ httpsAgent: unknown }> }
+        ).configProvider
+      )?.httpsAgent;
+    expect(await poolOf(ec2)).toBe(EC2_CONNECTIONS);
+    expect(await poolOf(other)).toBe(EC2_CONNECTIONS);
+    expect(EC2_CONNECTIONS.maxTotalSockets).toBe(256);
   });
 });
