@@ -172,6 +172,8 @@ async function removeOrphanRoutes(
   const settled = await settleWithConcurrency(listings, concurrency, async ({ target, connections }) => {
     const tables = snapshot.tables.get(targetKey(target));
     if (tables?.kind === "failed") throw tables.error;
+    // Listed but its route tables cannot be read: a role missing a permission, which the summary must name.
+    if (tables?.kind === "unreadable") throw new Error(tables.reason);
     if (tables?.kind !== "read") return [];
     const visible = new Set(connections.map((c) => c.id));
     const candidates = planOrphanRemovals(target, [...tables.value.values()].flat(), visible);

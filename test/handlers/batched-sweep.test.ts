@@ -81,4 +81,26 @@ describe("a reconciler sweep decides a backlog in bulk", () => {
       );
     }
   });
+
+  it("names an account-region whose route tables it may list connections in but not read", async () => {
+    const world = service.world();
+    world.failNext({
+      operation: "DescribeRouteTables",
+      account: ACCEPTER,
+      error: "UnauthorizedOperation",
+      times: Number.POSITIVE_INFINITY,
+    });
+
+    const summary = (await service.run("reconcile")) as ReconcileSummary;
+
+    expect(summary.errors).toEqual([
+      {
+        account: ACCEPTER,
+        region: "us-east-1",
+        error: expect.stringMatching(
+          /cannot read route tables in 111111111111 us-east-1: UnauthorizedOperation/,
+        ),
+      },
+    ]);
+  });
 });
