@@ -1,4 +1,4 @@
-import type { World } from "../model";
+import type { BucketShape, World } from "../model";
 import type { PeeringRecord, PeeringStatusCode, RouteRecord, RouteTableRecord } from "../model/state";
 import { contains } from "../shared/cidr";
 
@@ -41,12 +41,6 @@ export interface MinimumCalls {
   total: number;
   /** Only buckets with calls, ordered by account, region (as swept), operation (as in OPERATIONS). */
   buckets: BucketCalls[];
-}
-
-/** A token bucket: `capacity` calls at once, then `refillPerSecond` more each second. */
-interface BucketShape {
-  capacity: number;
-  refillPerSecond: number;
 }
 
 export interface ThrottleModel {

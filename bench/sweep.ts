@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Context } from "aws-lambda";
 import { installModel } from "../model";
+import { loadConfig } from "../shared/config";
 import type { ReconcileSummary } from "../shared/workflow/reconcile";
 import { lowerBound } from "./sweep-minimum";
 import { buildSweepWorld } from "./sweep-world";
@@ -19,14 +20,12 @@ import { VirtualClock } from "./virtual-clock";
  * routine sweep costs.
  */
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
-const bucket = (text: string) => {
-  const [capacity, refillPerSecond] = text.split("/").map(Number);
-  return { capacity: capacity ?? 0, refillPerSecond: refillPerSecond ?? 0 };
-};
 // Describe buckets as AWS documents them; the mutating bucket is an assumption, configurable.
 const DESCRIBE = process.env.BENCH_DESCRIBE_BUCKET ?? "100/20";
 const MUTATING = process.env.BENCH_MUTATING_BUCKET ?? "50/5";
-const buckets = { describe: bucket(DESCRIBE), mutating: bucket(MUTATING) };
+// Read as the service reads them, so that the model and the service's pacing agree.
+const { pacing } = loadConfig({ EC2_DESCRIBE_BUCKET: DESCRIBE, EC2_MUTATING_BUCKET: MUTATING });
+const buckets = { describe: pacing.describe, mutating: pacing.mutating };
 const TIME_FACTOR = 1.25;
 const CALLS_FACTOR = 1.1;
 

@@ -3,7 +3,7 @@ import {
   type EC2Client,
   RejectVpcPeeringConnectionCommand,
 } from "@aws-sdk/client-ec2";
-import { groupBy } from "../collections";
+import { chunks, groupBy } from "../collections";
 import type { Decision } from "../decision/decision";
 import { applyRoutes, type RouteResult } from "./apply-routes";
 import { ActivationTimeoutError } from "./aws-errors";
@@ -81,7 +81,7 @@ export interface Job extends DecisionToCarryOut {
 }
 
 /** Runs one step of a job that has not failed yet; a failure is kept on the job, not thrown. */
-export async function step(job: Job, work: () => Promise<void>): Promise<void> {
+async function step(job: Job, work: () => Promise<void>): Promise<void> {
   if (job.error !== undefined) return;
   try {
     await work();
@@ -98,8 +98,7 @@ async function acceptInChunks(group: Job[], options: CarryOutOptions): Promise<v
   if (!first) return;
   const ec2 = options.sessions.ec2(first.decision.accepter.account, first.decision.accepter.region);
   const followUps: Promise<unknown>[] = [];
-  for (let start = 0; start < group.length; start += ACCEPT_CHUNK) {
-    const chunk = group.slice(start, start + ACCEPT_CHUNK);
+  for (const chunk of chunks(group, ACCEPT_CHUNK)) {
     await Promise.all(chunk.map((job) => step(job, () => accept(job, ec2))));
     followUps.push(
       awaitActive(

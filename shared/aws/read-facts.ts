@@ -1,14 +1,9 @@
-import {
-  DescribeVpcsCommand,
-  type EC2Client,
-  type Filter,
-  paginateDescribeRouteTables,
-} from "@aws-sdk/client-ec2";
 import type { DecisionFacts, PeeringConnection, RouteTable, RouteTablesRead } from "../facts";
 import { AccountNotNamedError, ConnectionNotFoundError, RoleAssumptionError } from "./aws-errors";
 import { errorCode, hasErrorCode } from "./error-code";
+import { readRouteTablesByVpc, readVpcCidrsById } from "./read-in-bulk";
 import type { AwsSessions } from "./sessions";
-import { toPeeringConnection, toRouteTable, toVpcCidrs } from "./to-facts";
+import { toPeeringConnection } from "./to-facts";
 import { type WaitBounds, waitForConnectionVisible } from "./waiters";
 
 /** Re-reads a connection where it is accepted: the event's own copy of it is never trusted. */
@@ -43,28 +38,9 @@ export async function readDecisionFacts(
 /** DescribeVpcs in the accepter account is authoritative; the connection's copy serves when it cannot be read. */
 async function readAccepterCidrs(sessions: AwsSessions, connection: PeeringConnection): Promise<string[]> {
   const { accepter } = connection;
-  const access = await reachable(sessions, accepter.account);
-  if (!access.ok) return accepter.cidrs;
-  return readVpcCidrs(sessions.ec2(accepter.account, accepter.region), accepter.vpcId);
-}
-
-export async function readVpcCidrs(ec2: EC2Client, vpcId: string): Promise<string[]> {
-  try {
-    const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
-    return Vpcs?.[0] ? toVpcCidrs(Vpcs[0]) : [];
-  } catch (error) {
-    // A dead connection may outlive its VPC; there is nothing to route to then.
-    if (hasErrorCode(error, "InvalidVpcID.NotFound")) return [];
-    throw error;
-  }
-}
-
-/** Route tables of one account and region that match the filters (a VPC's, or those routing to peers). */
-export async function readRouteTables(ec2: EC2Client, filters: Filter[]): Promise<RouteTable[]> {
-  const tables: RouteTable[] = [];
-  const pages = paginateDescribeRouteTables({ client: ec2 }, { Filters: filters });
-  for await (const page of pages) tables.push(...(page.RouteTables ?? []).map(toRouteTable));
-  return tables;
+  const read = await readCidrsWhereReachable(sessions, accepter, [accepter.vpcId]);
+  // A dead connection may outlive its VPC; there is nothing to route to then.
+  return read.readable ? (read.byVpc.get(accepter.vpcId) ?? []) : accepter.cidrs;
 }
 
 /** A side in another account is readable only through its role; without one, say why instead of failing. */
@@ -72,26 +48,52 @@ async function readSideRouteTables(
   sessions: AwsSessions,
   side: { account: string; region: string; vpcId: string },
 ): Promise<RouteTablesRead> {
-  const access = await reachable(sessions, side.account);
+  const read = await readTablesWhereReachable(sessions, side, [side.vpcId]);
+  return read.readable ? { readable: true, tables: read.byVpc.get(side.vpcId) ?? [] } : read;
+}
+
+/** What an account-region gave, by VPC, or why it cannot be read for good. */
+export type ReadByVpc<T> = { readable: true; byVpc: Map<string, T> } | { readable: false; reason: string };
+
+/**
+ * Route tables of an account-region by VPC (every table, or those of `vpcIds`). A missing role or
+ * permission will not change on a retry and is answered with its reason; throttling and outages
+ * propagate, since a retry will do.
+ */
+export async function readTablesWhereReachable(
+  sessions: AwsSessions,
+  place: { account: string; region: string },
+  vpcIds?: string[],
+): Promise<ReadByVpc<RouteTable[]>> {
+  const access = await reachable(sessions, place.account);
   if (!access.ok) return { readable: false, reason: access.reason };
   try {
-    const filters = [{ Name: "vpc-id", Values: [side.vpcId] }];
     return {
       readable: true,
-      tables: await readRouteTables(sessions.ec2(side.account, side.region), filters),
+      byVpc: await readRouteTablesByVpc(sessions.ec2(place.account, place.region), vpcIds),
     };
   } catch (error) {
-    // Throttling and outages propagate (a retry will do); a missing permission will not change.
-    if (!isPermissionError(error)) throw error;
+    if (!hasErrorCode(error, ...PERMISSION_ERRORS)) throw error;
     return {
       readable: false,
-      reason: `cannot read route tables in ${side.account} ${side.region}: ${errorCode(error)}`,
+      reason: `cannot read route tables in ${place.account} ${place.region}: ${errorCode(error)}`,
     };
   }
 }
 
+/** The CIDRs of these VPCs of an account-region (a VPC gone is absent), or why the account cannot be read. */
+export async function readCidrsWhereReachable(
+  sessions: AwsSessions,
+  place: { account: string; region: string },
+  vpcIds: string[],
+): Promise<ReadByVpc<string[]>> {
+  const access = await reachable(sessions, place.account);
+  if (!access.ok) return { readable: false, reason: access.reason };
+  return { readable: true, byVpc: await readVpcCidrsById(sessions.ec2(place.account, place.region), vpcIds) };
+}
+
 /** Whether the account can be read at all: its role is missing or refuses us (for good), or it answers. */
-export async function reachable(
+async function reachable(
   sessions: AwsSessions,
   account: string,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
@@ -110,8 +112,4 @@ export async function reachable(
 
 const PERMISSION_ERRORS = ["UnauthorizedOperation", "AccessDenied", "AuthFailure"];
 
-/** A missing permission will not change on a retry (throttling and outages will). */
-export function isPermissionError(error: unknown): boolean {
-  return hasErrorCode(error, ...PERMISSION_ERRORS);
-}
 const DENIALS = ["AccessDenied", "AccessDeniedException", "RegionDisabledException", "InvalidIdentityToken"];

@@ -12,6 +12,15 @@ export interface WaitBounds {
   maxDelaySeconds: number;
 }
 
+function waiterConfig(client: EC2Client, bounds: WaitBounds) {
+  return {
+    client,
+    maxWaitTime: bounds.maxWaitSeconds,
+    minDelay: bounds.minDelaySeconds,
+    maxDelay: bounds.maxDelaySeconds,
+  };
+}
+
 type Check = (connection: VpcPeeringConnection | undefined) => WaiterState;
 
 /**
@@ -23,12 +32,7 @@ type Check = (connection: VpcPeeringConnection | undefined) => WaiterState;
 async function pollConnection(ec2: EC2Client, connectionId: string, bounds: WaitBounds, check: Check) {
   let last: VpcPeeringConnection | undefined;
   const result = await createWaiter(
-    {
-      client: ec2,
-      maxWaitTime: bounds.maxWaitSeconds,
-      minDelay: bounds.minDelaySeconds,
-      maxDelay: bounds.maxDelaySeconds,
-    },
+    waiterConfig(ec2, bounds),
     { VpcPeeringConnectionIds: [connectionId] },
     async (client, input) => {
       try {
@@ -76,12 +80,7 @@ export async function waitForConnectionsActive(
     return status === "active" || (status !== undefined && DEAD_ENDS.has(status));
   };
   await createWaiter(
-    {
-      client: ec2,
-      maxWaitTime: bounds.maxWaitSeconds,
-      minDelay: bounds.minDelaySeconds,
-      maxDelay: bounds.maxDelaySeconds,
-    },
+    waiterConfig(ec2, bounds),
     { Filters: [{ Name: "vpc-peering-connection-id", Values: connectionIds }] },
     async (client, input) => {
       const output = await client.send(new DescribeVpcPeeringConnectionsCommand(input));

@@ -12,9 +12,9 @@ import {
   handleConnection,
   type WorkflowContext,
 } from "./handle-connection";
-import { assignConnections, type Listing, targetKey } from "./sweep/assign";
+import { type Assignment, assignConnections, type Listing, targetKey } from "./sweep/assign";
 import { readSnapshot } from "./sweep/read-snapshot";
-import { factsFromSnapshot, recordChanges, type SweepSnapshot } from "./sweep/snapshot";
+import { factsFromSnapshot, recordChanges, recordRemovals, type SweepSnapshot } from "./sweep/snapshot";
 import { type SweepTarget, sweepTargets } from "./sweep-targets";
 
 const SWEPT_STATUSES = ["pending-acceptance", "active", "deleted", "rejected", "expired", "failed"];
@@ -159,8 +159,6 @@ async function decideAndCarryOut(
   return results;
 }
 
-type Assignment = ReturnType<typeof assignConnections>;
-
 /** Blackhole routes to connections that no listing shows any more, per swept account-region. */
 async function removeOrphanRoutes(
   ctx: WorkflowContext,
@@ -190,13 +188,7 @@ async function removeOrphanRoutes(
     const result = settled[i];
     if (result?.status === "rejected") targetErrors.set(targetKey(target), result.reason);
     const removals = result?.status === "fulfilled" ? result.value : [];
-    recordChanges(snapshot, "", {
-      connection: "unchanged",
-      routes: [],
-      removed: removals,
-      dns: [],
-      tagged: false,
-    });
+    recordRemovals(snapshot, removals);
     return { target, removals };
   });
 }

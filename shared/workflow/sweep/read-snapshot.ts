@@ -1,6 +1,4 @@
-import { errorCode } from "../../aws/error-code";
-import { isPermissionError, reachable } from "../../aws/read-facts";
-import { readRouteTablesByVpc, readVpcCidrsById } from "../../aws/read-in-bulk";
+import { type ReadByVpc, readCidrsWhereReachable, readTablesWhereReachable } from "../../aws/read-facts";
 import type { AwsSessions } from "../../aws/sessions";
 import { settleWithConcurrency } from "../../concurrency";
 import type { PeeringConnection, RouteTable } from "../../facts";
@@ -61,23 +59,15 @@ function wantVpc(places: Map<string, Place>, side: { account: string; region: st
 }
 
 async function readTables(sessions: AwsSessions, place: Place): Promise<BulkRead<Map<string, RouteTable[]>>> {
-  const access = await reachable(sessions, place.account);
-  if (!access.ok) return { kind: "unreadable", reason: access.reason };
-  try {
-    const ec2 = sessions.ec2(place.account, place.region);
-    return { kind: "read", value: await readRouteTablesByVpc(ec2, place.vpcIds && [...place.vpcIds]) };
-  } catch (error) {
-    if (!isPermissionError(error)) throw error;
-    const reason = `cannot read route tables in ${place.account} ${place.region}: ${errorCode(error)}`;
-    return { kind: "unreadable", reason };
-  }
+  return asBulkRead(await readTablesWhereReachable(sessions, place, place.vpcIds && [...place.vpcIds]));
 }
 
 async function readCidrs(sessions: AwsSessions, place: Place): Promise<BulkRead<Map<string, string[]>>> {
-  const access = await reachable(sessions, place.account);
-  if (!access.ok) return { kind: "unreadable", reason: access.reason };
-  const ec2 = sessions.ec2(place.account, place.region);
-  return { kind: "read", value: await readVpcCidrsById(ec2, [...(place.vpcIds ?? [])]) };
+  return asBulkRead(await readCidrsWhereReachable(sessions, place, [...(place.vpcIds ?? [])]));
+}
+
+function asBulkRead<T>(read: ReadByVpc<T>): BulkRead<Map<string, T>> {
+  return read.readable ? { kind: "read", value: read.byVpc } : { kind: "unreadable", reason: read.reason };
 }
 
 function failed(reason: unknown): { kind: "failed"; error: Error } {

@@ -1,4 +1,5 @@
 import type { Outcome } from "../../aws/carry-out";
+import type { RemovalResult } from "../../aws/remove-routes";
 import type { DecisionFacts, PeeringConnection, RouteTable, RouteTablesRead } from "../../facts";
 import { targetKey } from "./assign";
 
@@ -69,7 +70,12 @@ export function recordChanges(snapshot: SweepSnapshot, connectionId: string, out
       });
     }
   }
-  for (const { route, result } of outcome.removed) {
+  recordRemovals(snapshot, outcome.removed);
+}
+
+/** Records in the snapshot the routes that are gone (removed now, or found already absent). */
+export function recordRemovals(snapshot: SweepSnapshot, removals: RemovalResult[]): void {
+  for (const { route, result } of removals) {
     const table = result === "failed" ? undefined : findTable(snapshot, route);
     if (table) table.routes = table.routes.filter((r) => r.destination !== route.destination);
   }
