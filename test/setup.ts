@@ -6,8 +6,6 @@ process.env.AWS_ACCESS_KEY_ID = "AKIAHOMEACCOUNT00001";
 process.env.AWS_SECRET_ACCESS_KEY = "home-secret";
 process.env.AWS_REGION = "us-east-1";
 process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
-// The function runs on Node 22; the suite may run on Node 20, where the SDK warns at every import.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 afterEach(() => {
   vi.restoreAllMocks();
