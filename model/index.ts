@@ -4,7 +4,9 @@ export { ec2Error, stsError } from "./errors";
 export { faultError, SimulatedCrash } from "./faults";
 export { installModel } from "./install";
 export { type BucketShape, type Ec2RateLimitShapes, Ec2RateLimits } from "./rate-limits";
+export { ModelRequestHandler } from "./request-handler";
 export { requestPeering } from "./request-peering";
+export { deliverQueued, type QueuedFunction, sqsBatch } from "./sqs-delivery";
 export type * from "./state";
 export {
   EXECUTION_ROLE_NAME,

@@ -31,14 +31,13 @@ import { describeRouteTables } from "./ec2/route-tables";
 import { createRoute, deleteRoute } from "./ec2/routes";
 import { createTags, deleteTags } from "./ec2/tags";
 import { associateVpcCidrBlock, describeVpcs, disassociateVpcCidrBlock } from "./ec2/vpcs";
-import { ec2Error, stsError } from "./errors";
 import { putEvents } from "./eventbridge";
-import type { Caller, CallRecord } from "./state";
+import { type Operation, perform } from "./perform";
+import type { CallRecord } from "./state";
 import { assumeRole, getCallerIdentity } from "./sts";
 import type { World } from "./world";
 
 type Service = CallRecord["service"];
-type Operation<I, O> = (world: World, caller: Caller, input: I) => O;
 
 /** Routes every EC2Client and STSClient `send` to the model until `restore()`. */
 export function installModel(world: World) {
@@ -107,58 +106,7 @@ function modelled<I, O>(world: World, service: Service, operation: string, run: 
   return (input: I, getClient: () => ClientWithConfig): Promise<O & { $metadata: object }> => {
     // getClient() answers the client of the latest send(): read it now, before anything awaits.
     const client = getClient();
-    return perform(world, service, operation, input, client, run);
-  };
-}
-
-/**
- * Logs the call, then plays EC2 throttling, injected faults, expired sessions and the operation itself.
- * A crashed invocation makes no call at all; a crash point fires after its call took effect.
- */
-async function perform<I, O>(
-  world: World,
-  service: Service,
-  operation: string,
-  input: I,
-  client: ClientWithConfig,
-  run: Operation<I, O>,
-): Promise<O & { $metadata: object }> {
-  if (world.crashed) throw world.crashed;
-  const caller = await resolveCaller(world, client);
-  if (world.crashed) throw world.crashed;
-  const call: CallRecord = { service, operation, account: caller.account, region: caller.region, input };
-  world.calls.push(call);
-  // The token is spent when the call is issued; a throttled call still costs its time on the wire.
-  const throttled =
-    service === "EC2" &&
-    world.rateLimits?.take(caller.account, caller.region, operation, world.now().getTime()) === false;
-  // The time the call spends on the wire, when a benchmark's virtual clock models it.
-  if (world.network) await world.network(call);
-  let output: O;
-  try {
-    if (throttled) throw ec2Error("RequestLimitExceeded", "Request limit exceeded.");
-    const failure = world.faults.takeFailure({ service, operation, caller, input });
-    if (failure && !failure.afterEffect) throw failure.error;
-    if (caller.session && world.now() >= caller.session.expiration) {
-      throw service === "EC2"
-        ? ec2Error("RequestExpired", "Request has expired.")
-        : stsError("ExpiredToken", "The security token included in the request is expired");
-    }
-    output = run(world, caller, input);
-    if (failure) throw failure.error;
-  } catch (error) {
-    call.error = error instanceof Error ? error.name : String(error);
-    throw error;
-  }
-  try {
-    world.faults.crashIfDue({ service, operation, caller, input });
-  } catch (crash) {
-    call.crashedAfter = true;
-    throw crash;
-  }
-  return {
-    ...output,
-    $metadata: { httpStatusCode: 200, requestId: `model-request-${world.calls.length}` },
+    return perform(world, service, operation, input, () => resolveCaller(world, client), run);
   };
 }
 

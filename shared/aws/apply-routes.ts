@@ -2,7 +2,7 @@ import { CreateRouteCommand, DescribeRouteTablesCommand, type EC2Client } from "
 import { isIpv6 } from "../cidr";
 import type { PlannedRoute } from "../routes/plan-routes";
 import { findOwnRoute } from "../routes/route-conflict";
-import { errorCode, hasErrorCode } from "./error-code";
+import { failureText, hasErrorCode } from "./error-code";
 import type { AwsSessions } from "./sessions";
 import { toRouteTable } from "./to-facts";
 
@@ -44,11 +44,15 @@ async function createRoute(ec2: EC2Client, connectionId: string, route: PlannedR
     return { route, result: "created" };
   } catch (error) {
     if (hasErrorCode(error, "RouteAlreadyExists")) return whoseRoute(ec2, connectionId, route);
-    return { route, result: "failed", error: `${errorCode(error) ?? "Error"}: ${(error as Error).message}` };
+    return { route, result: "failed", error: failureText(error) };
   }
 }
 
-/** Another invocation may have created the same route a moment ago; anything else is a conflict. */
+/**
+ * Another invocation may have created the same route a moment ago, or this call did: the SDK re-sends a
+ * call whose answer was lost, and the re-send finds the route the first send made. Ours is present;
+ * anything else is a conflict.
+ */
 async function whoseRoute(ec2: EC2Client, connectionId: string, route: PlannedRoute): Promise<RouteResult> {
   const { RouteTables } = await ec2.send(
     new DescribeRouteTablesCommand({ RouteTableIds: [route.routeTableId] }),

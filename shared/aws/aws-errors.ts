@@ -1,20 +1,38 @@
 import type { Outcome } from "./carry-out";
-import { errorCode } from "./error-code";
+import { errorCode, hasErrorCode } from "./error-code";
 
-/** The execution role in another account could not be assumed. */
+/**
+ * The execution role in another account could not be assumed. `refused`: STS answered that the role
+ * does not admit us (no such role, its trust policy or external id): that will not change on a retry.
+ * Otherwise the AssumeRole call failed (throttled, an outage, the network) and a retry may succeed.
+ */
 export class RoleAssumptionError extends Error {
   override readonly name = "RoleAssumptionError";
+  readonly refused: boolean;
 
   constructor(
     readonly account: string,
     readonly roleArn: string,
+    /** Where STS was called. */
+    readonly region: string,
     override readonly cause: unknown,
   ) {
+    const refused = hasErrorCode(cause, ...ROLE_REFUSALS);
+    const answer = `AssumeRole in region ${region}: ${errorCode(cause) ?? "error"}: ${(cause as Error)?.message}`;
     super(
-      `cannot assume ${roleArn} in account ${account}: ${errorCode(cause) ?? "error"}: ${(cause as Error)?.message}`,
+      `cannot assume ${roleArn} in account ${account}: ${refused ? "the role refused us" : "the call failed"} (${answer})`,
     );
+    this.refused = refused;
   }
 }
+
+// What STS answers when the role, its trust policy or its external id does not admit the caller.
+const ROLE_REFUSALS = [
+  "AccessDenied",
+  "AccessDeniedException",
+  "RegionDisabledException",
+  "InvalidIdentityToken",
+];
 
 /** The role would go into an account the policy does not name; the service never does that. */
 export class AccountNotNamedError extends Error {
@@ -65,6 +83,20 @@ export class PartialFailureError extends Error {
   }
 }
 
+/** What a decision needs could not be read (throttled, failing or unreachable), so nothing was decided. */
+export class NotDecidedError extends Error {
+  override readonly name = "NotDecidedError";
+
+  constructor(
+    readonly connectionId: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `peering connection ${connectionId}: not decided, reading its facts failed: ${describeCause(cause)}`,
+    );
+  }
+}
+
 /** Carrying a decision out stopped part way; `outcome` is what had been done by then. */
 export class CarryOutError extends Error {
   override readonly name = "CarryOutError";
@@ -74,8 +106,7 @@ export class CarryOutError extends Error {
     readonly outcome: Outcome,
     override readonly cause: unknown,
   ) {
-    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super(`peering connection ${connectionId}: carrying the decision out stopped: ${reason}`);
+    super(`peering connection ${connectionId}: carrying the decision out stopped: ${describeCause(cause)}`);
   }
 }
 
@@ -90,4 +121,8 @@ export class OutOfTimeError extends Error {
   ) {
     super(`${operation} in account ${account} region ${region} not sent: the invocation's time is nearly up`);
   }
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
 }

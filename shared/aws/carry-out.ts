@@ -8,6 +8,8 @@ import type { Decision } from "../decision/decision";
 import { applyRoutes, type RouteResult } from "./apply-routes";
 import { ActivationTimeoutError } from "./aws-errors";
 import { type DnsResult, enableDns } from "./enable-dns";
+import { hasErrorCode } from "./error-code";
+import { connectionStatus } from "./find-connections";
 import { type RemovalResult, removeRoutes } from "./remove-routes";
 import type { AwsSessions } from "./sessions";
 import { tagDecisions } from "./tag-decisions";
@@ -115,16 +117,36 @@ async function acceptInChunks(group: Job[], options: CarryOutOptions): Promise<v
 
 async function accept(job: Job, ec2: EC2Client): Promise<void> {
   const id = job.decision.connectionId;
-  await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
+  try {
+    await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
+  } catch (error) {
+    await unlessAlreadyThere(ec2, id, error, ACCEPTED);
+  }
   job.outcome.connection = "accepted";
 }
 
 async function reject(job: Job, sessions: AwsSessions): Promise<void> {
   const { accepter, connectionId } = job.decision;
-  await sessions
-    .ec2(accepter.account, accepter.region)
-    .send(new RejectVpcPeeringConnectionCommand({ VpcPeeringConnectionId: connectionId }));
+  const ec2 = sessions.ec2(accepter.account, accepter.region);
+  try {
+    await ec2.send(new RejectVpcPeeringConnectionCommand({ VpcPeeringConnectionId: connectionId }));
+  } catch (error) {
+    await unlessAlreadyThere(ec2, connectionId, error, REJECTED);
+  }
   job.outcome.connection = "rejected";
+}
+
+const ACCEPTED = new Set(["provisioning", "active"]);
+const REJECTED = new Set(["rejected"]);
+
+/**
+ * The SDK re-sends a call whose answer was lost on the network; if the first send took effect, the
+ * re-send finds the connection moved on and fails with InvalidStateTransition. One re-read tells: if the
+ * connection is where the call was taking it, the call is done; otherwise its failure stands.
+ */
+async function unlessAlreadyThere(ec2: EC2Client, id: string, error: unknown, there: Set<string>) {
+  if (!hasErrorCode(error, "InvalidStateTransition")) throw error;
+  if (!there.has((await connectionStatus(ec2, id)) ?? "")) throw error;
 }
 
 /** Routes to a connection that is not active yet would be blackholes, and DNS options cannot be set. */

@@ -1,6 +1,6 @@
 import { ModifyVpcPeeringConnectionOptionsCommand } from "@aws-sdk/client-ec2";
 import type { DnsChange } from "../decision/decision";
-import { errorCode } from "./error-code";
+import { failureText } from "./error-code";
 import type { AwsSessions } from "./sessions";
 
 export type DnsResult =
@@ -34,7 +34,7 @@ export function enableDns(
         return {
           change,
           result: "failed",
-          error: `${errorCode(error) ?? "Error"}: ${(error as Error).message}`,
+          error: failureText(error),
         };
       }
     }),

@@ -1,5 +1,8 @@
+import { AwsCallError } from "./aws-call-error";
+
 /** The AWS error code of an SDK error (`RouteAlreadyExists`, `InvalidRoute.NotFound`, …), if it has one. */
 export function errorCode(error: unknown): string | undefined {
+  if (error instanceof AwsCallError) return error.code;
   if (typeof error !== "object" || error === null) return undefined;
   const { name, Code } = error as { name?: unknown; Code?: unknown };
   if (typeof Code === "string") return Code;
@@ -10,4 +13,10 @@ export function errorCode(error: unknown): string | undefined {
 export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
   const code = errorCode(error)?.toLowerCase();
   return code !== undefined && codes.some((c) => c.toLowerCase() === code);
+}
+
+/** A failure as a record states it: an AwsCallError names its call, account and region already. */
+export function failureText(error: unknown): string {
+  if (error instanceof AwsCallError) return error.message;
+  return `${errorCode(error) ?? "Error"}: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -1,4 +1,5 @@
 import {
+  DescribeVpcPeeringConnectionsCommand,
   type EC2Client,
   paginateDescribeVpcPeeringConnections,
   type VpcPeeringConnection,
@@ -46,4 +47,14 @@ export async function existingConnectionIds(ec2: EC2Client, ids: string[]): Prom
       if (c.VpcPeeringConnectionId) found.add(c.VpcPeeringConnectionId);
   }
   return found;
+}
+
+/** The status EC2 shows for one connection now; undefined if it shows none (a filter: no NotFound). */
+export async function connectionStatus(ec2: EC2Client, connectionId: string): Promise<string | undefined> {
+  const { VpcPeeringConnections } = await ec2.send(
+    new DescribeVpcPeeringConnectionsCommand({
+      Filters: [{ Name: "vpc-peering-connection-id", Values: [connectionId] }],
+    }),
+  );
+  return VpcPeeringConnections?.find((c) => c.VpcPeeringConnectionId === connectionId)?.Status?.Code;
 }

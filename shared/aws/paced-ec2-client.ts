@@ -6,6 +6,8 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { Command, SmithyResolvedConfiguration } from "@smithy/core/client";
 import type { HttpHandlerOptions } from "@smithy/core/protocols";
+import { AwsCallError } from "./aws-call-error";
+import { errorCode } from "./error-code";
 import { operationName } from "./pacing/operation-name";
 import type { RequestPacer } from "./pacing/request-pacer";
 
@@ -26,7 +28,9 @@ type Ec2Command<I extends ServiceInputTypes, O extends ServiceOutputTypes> = Com
 
 /**
  * An EC2 client whose every call waits for the pacer before it is sent. Paginators and waiters send
- * through `send`, so they are paced too. Only the promise form of `send` is offered.
+ * through `send`, so they are paced too. Only the promise form of `send` is offered. A call that fails
+ * (after the SDK's retries) fails with an AwsCallError naming the call, the account and the region,
+ * which only this client knows.
  */
 export class PacedEC2Client extends EC2Client {
   constructor(
@@ -48,6 +52,13 @@ export class PacedEC2Client extends EC2Client {
     options?: HttpHandlerOptions,
   ): Promise<O> {
     const { pacer, account, region } = this.place;
-    return pacer.pace(account, region, operationName(command), () => super.send(command, options));
+    const operation = operationName(command);
+    return pacer.pace(account, region, operation, async () => {
+      try {
+        return await super.send(command, options);
+      } catch (error) {
+        throw new AwsCallError(operation, account, region, errorCode(error), error);
+      }
+    });
   }
 }

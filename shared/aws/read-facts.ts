@@ -103,7 +103,7 @@ async function reachable(
   } catch (error) {
     // A role that is missing or refuses us will not change on a retry; a throttle or an outage will.
     if (error instanceof AccountNotNamedError) return { ok: false, reason: error.message };
-    if (error instanceof RoleAssumptionError && hasErrorCode(error.cause, ...DENIALS)) {
+    if (error instanceof RoleAssumptionError && error.refused) {
       return { ok: false, reason: error.message };
     }
     throw error;
@@ -111,5 +111,3 @@ async function reachable(
 }
 
 const PERMISSION_ERRORS = ["UnauthorizedOperation", "AccessDenied", "AuthFailure"];
-
-const DENIALS = ["AccessDenied", "AccessDeniedException", "RegionDisabledException", "InvalidIdentityToken"];

@@ -1,7 +1,7 @@
 import { DeleteRouteCommand } from "@aws-sdk/client-ec2";
 import { isIpv6 } from "../cidr";
 import type { PlannedRemoval } from "../decision/decision";
-import { errorCode, hasErrorCode } from "./error-code";
+import { failureText, hasErrorCode } from "./error-code";
 import type { AwsSessions } from "./sessions";
 
 export type RemovalResult =
@@ -21,12 +21,13 @@ export function removeRoutes(sessions: AwsSessions, removals: PlannedRemoval[]):
           .send(new DeleteRouteCommand({ RouteTableId: route.routeTableId, ...destination }));
         return { route, result: "removed" };
       } catch (error) {
-        // Someone (or an earlier attempt) removed it already: the wanted state holds.
+        // Someone, an earlier attempt or the first send of this call (its answer lost, the SDK re-sent it)
+        // removed it already: the wanted state holds.
         if (hasErrorCode(error, "InvalidRoute.NotFound")) return { route, result: "already absent" };
         return {
           route,
           result: "failed",
-          error: `${errorCode(error) ?? "Error"}: ${(error as Error).message}`,
+          error: failureText(error),
         };
       }
     }),

@@ -1,6 +1,7 @@
 import { Agent } from "node:https";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import type { HttpHandlerUserInput } from "@smithy/core/protocols";
 import { AccountNotNamedError, RoleAssumptionError } from "./aws-errors";
 import { PacedEC2Client } from "./paced-ec2-client";
 import { DEFAULT_PACING, type PacerOptions, RequestPacer } from "./pacing/request-pacer";
@@ -17,6 +18,8 @@ export interface SessionOptions {
   now?: () => number;
   /** EC2's request buckets and this service's share of them; all of the default buckets when absent. */
   pacing?: PacerOptions;
+  /** Tests only: the HTTP handler of every EC2 and STS client, in place of the network. */
+  requestHandler?: HttpHandlerUserInput;
 }
 
 interface TemporaryCredentials {
@@ -48,7 +51,11 @@ export class AwsSessions {
 
   constructor(private readonly options: SessionOptions) {
     this.now = options.now ?? Date.now;
-    this.sts = new STSClient({ ...clientDefaults(), region: options.stsRegion });
+    this.sts = new STSClient({
+      ...clientDefaults(),
+      region: options.stsRegion,
+      ...(options.requestHandler && { requestHandler: options.requestHandler }),
+    });
     this.pacer = new RequestPacer(options.pacing ?? DEFAULT_PACING);
   }
 
@@ -79,7 +86,7 @@ export class AwsSessions {
         {
           ...clientDefaults(),
           region,
-          requestHandler: { httpsAgent: EC2_CONNECTIONS },
+          requestHandler: this.options.requestHandler ?? { httpsAgent: EC2_CONNECTIONS },
           ...(account !== this.options.homeAccount && { credentials: () => this.credentialsFor(account) }),
         },
         { pacer: this.pacer, account, region },
@@ -127,7 +134,7 @@ export class AwsSessions {
         expiration: new Date(c.Expiration),
       };
     } catch (error) {
-      throw new RoleAssumptionError(account, roleArn, error);
+      throw new RoleAssumptionError(account, roleArn, this.options.stsRegion, error);
     }
   }
 }

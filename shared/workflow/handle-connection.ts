@@ -1,4 +1,9 @@
-import { CarryOutError, ConnectionNotFoundError, PartialFailureError } from "../aws/aws-errors";
+import {
+  CarryOutError,
+  ConnectionNotFoundError,
+  NotDecidedError,
+  PartialFailureError,
+} from "../aws/aws-errors";
 import { type CarriedOut, carryOutAll } from "../aws/carry-out";
 import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
@@ -35,7 +40,7 @@ export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext)
   } catch (error) {
     if (error instanceof ConnectionNotFoundError) return { kind: "skipped", ref, reason: error.message };
     // Throttled, failing or unreachable while reading: nothing was decided, and the record says so.
-    return { kind: "failed", ref, failure: error as Error };
+    return { kind: "failed", ref, failure: new NotDecidedError(ref.connectionId, error) };
   }
   if (read.kind === "skipped") return { kind: "skipped", ref, reason: read.reason };
   const { facts } = read;
@@ -52,7 +57,10 @@ export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext)
 /** A decision and what carrying it out did, as a result: a step that stopped it, or the changes not made. */
 export function decidedResult(decision: Decision, { outcome, error }: CarriedOut): HandleResult {
   if (error !== undefined) {
-    const failure = error instanceof Error ? error : new CarryOutError(decision.connectionId, outcome, error);
+    // The error that ends the invocation must name the connection; the AWS layer's names the call.
+    const failure = namesConnection(error, decision.connectionId)
+      ? error
+      : new CarryOutError(decision.connectionId, outcome, error);
     return { kind: "decided", record: toDecisionRecord(decision, outcome, failure), failure };
   }
   const failed = [
@@ -70,4 +78,8 @@ export function decidedResult(decision: Decision, { outcome, error }: CarriedOut
     record: toDecisionRecord(decision, outcome, failure),
     ...(failure && { failure }),
   };
+}
+
+function namesConnection(error: unknown, connectionId: string): error is Error {
+  return error instanceof Error && (error as { connectionId?: unknown }).connectionId === connectionId;
 }

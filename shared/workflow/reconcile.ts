@@ -1,3 +1,4 @@
+import { NotDecidedError } from "../aws/aws-errors";
 import type { CarriedOut } from "../aws/carry-out";
 import { carryOutAll } from "../aws/carry-out";
 import { existingConnectionIds, listConnections } from "../aws/find-connections";
@@ -140,7 +141,8 @@ async function decideAndCarryOut(
     if ("error" in read) {
       // Throttled, failing or unreachable while reading: nothing was decided, and the record says so.
       const ref = { connectionId: connection.id, ...target };
-      results.push({ target, result: { kind: "failed", ref, failure: read.error } });
+      const failure = new NotDecidedError(connection.id, read.error);
+      results.push({ target, result: { kind: "failed", ref, failure } });
     } else {
       decided.push({ target, decision: decide(read.facts, ctx.policy), currentTags: connection.tags });
     }

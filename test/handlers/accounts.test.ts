@@ -50,7 +50,14 @@ describe("the requester's role lacks a permission", () => {
     world.failNext({ operation: "DescribeRouteTables", account: REQUESTER, error: "RequestLimitExceeded" });
     const { connectionId, event } = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared });
 
-    await expect(service.invoke(event)).rejects.toMatchObject({ name: "RequestLimitExceeded" });
+    // The error that ends the invocation names the connection, the call, the account and the region.
+    await expect(service.invoke(event)).rejects.toMatchObject({
+      name: "NotDecidedError",
+      message: expect.stringContaining(
+        `peering connection ${connectionId}: not decided, reading its facts failed: AwsCallError: ` +
+          `DescribeRouteTables in account ${REQUESTER} region us-east-1 failed: RequestLimitExceeded: `,
+      ),
+    });
     expect(world.peering(connectionId).status.code).toBe("pending-acceptance");
   });
 });
