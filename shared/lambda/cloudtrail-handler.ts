@@ -4,7 +4,8 @@ import type { ParsedResult } from "@aws-lambda-powertools/parser/types";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { type CloudTrailApiCall, CloudTrailApiCallSchema } from "../events/cloudtrail-api-call";
-import { describeIssues, InvalidEventError } from "../events/invalid-event-error";
+import { clip, describeIssues, InvalidEventError } from "../events/invalid-event-error";
+import { type SqsBatch, SqsBatchSchema, type SqsMessage } from "../events/sqs-batch";
 import { logger } from "../log";
 import { accountOfFunction, type Runtime, serviceRuntime } from "../runtime";
 
@@ -12,19 +13,43 @@ import { accountOfFunction, type Runtime, serviceRuntime } from "../runtime";
 type Issues = Parameters<typeof describeIssues>[0];
 
 /**
- * A Lambda handler for CloudTrail API-call events: structured logs with the Lambda context, the
- * envelope validated by the Powertools parser (a malformed event fails with a clear error before
- * anything reaches AWS), and the service runtime of this container.
+ * A Lambda handler for CloudTrail API-call events that EventBridge put on an SQS queue: structured logs
+ * with the Lambda context, the batch validated by the Powertools parser and each message's event by the
+ * CloudTrail schema (a malformed event fails with a clear error before anything reaches AWS), and the
+ * service runtime of this container.
+ *
+ * The queues hand over one message at a time (serverless.yml). Should a batch hold more, its events are
+ * handled in order and the first failure fails the invocation, so that the whole batch is retried: every
+ * step is idempotent, so what had been done is found done.
  */
 export function cloudTrailHandler<R>(handle: (event: CloudTrailApiCall, runtime: Runtime) => Promise<R>) {
-  return middy(async (event: ParsedResult<unknown, CloudTrailApiCall>, context: Context) => {
-    if (!event.success) {
-      throw new InvalidEventError(eventId(event.originalEvent), describeIssues(event.error.cause as Issues));
+  return middy(async (batch: ParsedResult<unknown, SqsBatch>, context: Context): Promise<R[]> => {
+    if (!batch.success) {
+      throw new InvalidEventError(
+        undefined,
+        `not an SQS batch: ${describeIssues(batch.error.cause as Issues)}`,
+      );
     }
-    return handle(event.data, serviceRuntime(accountOfFunction(context.invokedFunctionArn)));
+    const runtime = serviceRuntime(accountOfFunction(context.invokedFunctionArn));
+    const results: R[] = [];
+    for (const message of batch.data.Records) results.push(await handle(cloudTrailEvent(message), runtime));
+    return results;
   })
     .use(injectLambdaContext(logger))
-    .use(parser({ schema: CloudTrailApiCallSchema, safeParse: true }));
+    .use(parser({ schema: SqsBatchSchema, safeParse: true }));
+}
+
+/** The CloudTrail event a message carries, validated. */
+function cloudTrailEvent(message: SqsMessage): CloudTrailApiCall {
+  let event: unknown;
+  try {
+    event = JSON.parse(message.body);
+  } catch {
+    throw new InvalidEventError(undefined, `message ${message.messageId} is not JSON: ${clip(message.body)}`);
+  }
+  const parsed = CloudTrailApiCallSchema.safeParse(event);
+  if (!parsed.success) throw new InvalidEventError(eventId(event), describeIssues(parsed.error.issues));
+  return parsed.data;
 }
 
 function eventId(event: unknown): string | undefined {

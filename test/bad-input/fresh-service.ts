@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { vi } from "vitest";
-import { type CallRecord, installModel, World } from "../../model";
+import { type CallRecord, deliverQueued, installModel, World } from "../../model";
 import { ACCEPTER, type FunctionName, lambdaContext, PARTNER, REQUESTER } from "../handlers/harness";
 
 /**
@@ -114,7 +114,7 @@ export async function withFreshService<T, R>(
     };
     const logger = (await import("../../shared/log")).logger;
     const run = async (name: FunctionName, event: unknown) =>
-      (await handlers[name]())(structuredClone(event), lambdaContext(home));
+      deliverQueued(await handlers[name](), structuredClone(event), lambdaContext(home));
     const attempt = async (name: FunctionName, event: unknown): Promise<Attempt> => {
       const before = world.calls.length;
       try {

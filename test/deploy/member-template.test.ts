@@ -1,107 +1,12 @@
 // Structural checks of member-account/template.yml, the CloudFormation template a member account deploys
-// (directly or as a StackSet). No cfn-lint here: the template is parsed with the `yaml` package, with the
-// CloudFormation short-form tags mapped to their long forms, and checked as data.
-import { readFileSync } from "node:fs";
+// (directly or as a StackSet), parsed with the CloudFormation short-form tags mapped to their long forms.
+// What its IAM allows and denies is evaluated as AWS would in test/deploy/iam/member-roles.test.ts.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CollectionTag, parseDocument, type ScalarTag, type YAMLMap, type YAMLSeq } from "yaml";
-
-const TEMPLATE_URL = new URL("../../member-account/template.yml", import.meta.url);
-
-// ---------------------------------------------------------------------------------------------------------
-// Parsing: short-form intrinsics (!Sub, !Ref, !GetAtt, …) become their long forms ({"Fn::Sub": …}, {Ref: …}).
-
-const INTRINSICS: Record<string, string> = {
-  Ref: "Ref",
-  Condition: "Condition",
-  Sub: "Fn::Sub",
-  GetAtt: "Fn::GetAtt",
-  If: "Fn::If",
-  Equals: "Fn::Equals",
-  Not: "Fn::Not",
-  And: "Fn::And",
-  Or: "Fn::Or",
-  Join: "Fn::Join",
-  Split: "Fn::Split",
-  Select: "Fn::Select",
-  FindInMap: "Fn::FindInMap",
-  Base64: "Fn::Base64",
-  Cidr: "Fn::Cidr",
-  GetAZs: "Fn::GetAZs",
-  ImportValue: "Fn::ImportValue",
-  Transform: "Fn::Transform",
-  ToJsonString: "Fn::ToJsonString",
-  Length: "Fn::Length",
-};
-
-const cfnTags = Object.entries(INTRINSICS).flatMap(([short, long]): (ScalarTag | CollectionTag)[] => {
-  const scalar: ScalarTag = {
-    tag: `!${short}`,
-    // `!GetAtt Resource.Attribute` is the short form of ["Resource", "Attribute"].
-    resolve: (value) => {
-      if (short !== "GetAtt") return { [long]: value };
-      const dot = value.indexOf(".");
-      return { [long]: dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
-    },
-  };
-  // Nested short forms are resolved first, so toJSON() already sees their long forms.
-  const collection = (kind: "seq" | "map"): CollectionTag => ({
-    tag: `!${short}`,
-    collection: kind,
-    resolve: (node: YAMLMap.Parsed | YAMLSeq.Parsed) => ({ [long]: node.toJSON() }),
-  });
-  return [scalar, collection("seq"), collection("map")];
-});
-
-function parseTemplate(text: string): Template {
-  const doc = parseDocument(text, {
-    customTags: cfnTags,
-    uniqueKeys: true,
-    strict: true,
-    prettyErrors: true,
-  });
-  if (doc.errors.length > 0 || doc.warnings.length > 0) {
-    throw new Error([...doc.errors, ...doc.warnings].map((e) => e.message).join("\n"));
-  }
-  return doc.toJS() as Template;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The template as data.
-
-type Json = unknown;
-interface Resource {
-  Type: string;
-  Condition?: string;
-  Properties: Record<string, Json>;
-  [key: string]: Json;
-}
-interface Template {
-  AWSTemplateFormatVersion: string;
-  Description?: string;
-  Parameters: Record<string, Record<string, Json>>;
-  Conditions: Record<string, Json>;
-  Resources: Record<string, Resource>;
-  Outputs: Record<string, { Value: Json; Condition?: string; [key: string]: Json }>;
-  [section: string]: Json;
-}
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Principal?: Json;
-  Action: string | string[];
-  Resource?: Json;
-  Condition?: Record<string, Record<string, Json>>;
-  [key: string]: Json;
-}
-interface PolicyDocument {
-  Version: string;
-  Statement: Statement[];
-}
+import { type Json, parseTemplate, type Resource, type Template } from "./templates/cloudformation";
+import { memberTemplate } from "./templates/member-template";
 
 const isObject = (v: Json): v is Record<string, Json> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
-const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const actionsOf = (s: Statement) => list(s.Action);
 
 const PSEUDO_PARAMETERS = new Set([
   "AWS::AccountId",
@@ -183,7 +88,7 @@ let template: Template;
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  template = parseTemplate(readFileSync(TEMPLATE_URL, "utf8"));
+  template = memberTemplate();
   resources = template.Resources;
 });
 
@@ -198,22 +103,6 @@ const onlyResourceOfType = (type: string): [string, Resource] => {
   expect(found, `exactly one ${type}`).toHaveLength(1);
   return found[0] as [string, Resource];
 };
-
-/** Every IAM policy document in the template, trust policies included, with where it is. */
-function policyDocuments(): { where: string; doc: PolicyDocument; trust: boolean }[] {
-  const docs: { where: string; doc: PolicyDocument; trust: boolean }[] = [];
-  for (const [name, r] of Object.entries(resources)) {
-    const p = r.Properties;
-    if (p.AssumeRolePolicyDocument) {
-      docs.push({ where: `${name} trust`, doc: p.AssumeRolePolicyDocument as PolicyDocument, trust: true });
-    }
-    for (const [i, policy] of list(p.Policies as { PolicyDocument: PolicyDocument }[]).entries()) {
-      docs.push({ where: `${name} policy ${i}`, doc: policy.PolicyDocument, trust: false });
-    }
-    if (p.PolicyDocument) docs.push({ where: name, doc: p.PolicyDocument as PolicyDocument, trust: false });
-  }
-  return docs;
-}
 
 /** The execution role and forwarding role, found by what refers to them rather than by name. */
 function executionRole(): [string, Resource] {
@@ -233,10 +122,6 @@ function forwardingRole(): [string, Resource] {
   expect(roleArn?.["Fn::GetAtt"]?.[1]).toBe("Arn");
   return [String(name), resource(String(name))];
 }
-const statementsOf = (r: Resource): Statement[] =>
-  list(r.Properties.Policies as { PolicyDocument: PolicyDocument }[]).flatMap(
-    (p) => p.PolicyDocument.Statement,
-  );
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -307,7 +192,7 @@ describe("member-account/template.yml is a well-formed CloudFormation template",
   });
 
   it("declares parameters of valid types whose defaults satisfy their own constraints", () => {
-    for (const [name, p] of Object.entries(template.Parameters)) {
+    for (const [name, p] of Object.entries(template.Parameters ?? {})) {
       expect(PARAMETER_TYPES.has(String(p.Type)) || String(p.Type).startsWith("AWS::"), `${name}.Type`).toBe(
         true,
       );
@@ -323,7 +208,7 @@ describe("member-account/template.yml is a well-formed CloudFormation template",
   });
 
   it("accepts realistic parameter values with its AllowedPatterns", () => {
-    const pattern = (name: string) => new RegExp(String(template.Parameters[name]?.AllowedPattern));
+    const pattern = (name: string) => new RegExp(String(template.Parameters?.[name]?.AllowedPattern));
     expect("123456789012").toMatch(pattern("ServiceAccountId"));
     expect("arn:aws:events:us-east-1:123456789012:event-bus/peering-autopilot-prod").toMatch(
       pattern("ServiceEventBusArn"),
@@ -337,11 +222,11 @@ describe("member-account/template.yml is a well-formed CloudFormation template",
   });
 
   it("resolves every Ref, Fn::GetAtt and Fn::Sub variable to a parameter, resource or pseudo parameter", () => {
-    const parameters = new Set(Object.keys(template.Parameters));
+    const parameters = new Set(Object.keys(template.Parameters ?? {}));
     const refs = references({
       Resources: resources,
-      Outputs: template.Outputs,
-      Conditions: template.Conditions,
+      Outputs: template.Outputs ?? {},
+      Conditions: template.Conditions ?? {},
     });
     expect(refs.length).toBeGreaterThan(0);
     for (const { name, attribute, via } of refs) {
@@ -355,7 +240,7 @@ describe("member-account/template.yml is a well-formed CloudFormation template",
       }
     }
     // Conditions may only refer to parameters and pseudo parameters.
-    for (const { name, via } of references(template.Conditions)) {
+    for (const { name, via } of references(template.Conditions ?? {})) {
       expect(via).toBe("Ref");
       expect(parameters.has(name) || PSEUDO_PARAMETERS.has(name), name).toBe(true);
     }
@@ -363,17 +248,19 @@ describe("member-account/template.yml is a well-formed CloudFormation template",
 
   it("uses every parameter", () => {
     const used = new Set(
-      references({ r: resources, o: template.Outputs, c: template.Conditions }).map((r) => r.name),
+      references({ r: resources, o: template.Outputs ?? {}, c: template.Conditions ?? {} }).map(
+        (r) => r.name,
+      ),
     );
-    for (const name of Object.keys(template.Parameters)) expect(used, name).toContain(name);
+    for (const name of Object.keys(template.Parameters ?? {})) expect(used, name).toContain(name);
   });
 
   it("defines every condition it uses", () => {
-    const defined = new Set(Object.keys(template.Conditions));
+    const defined = new Set(Object.keys(template.Conditions ?? {}));
     const used = [
       ...Object.values(resources).flatMap((r) => (r.Condition ? [r.Condition] : [])),
-      ...Object.values(template.Outputs).flatMap((o) => (o.Condition ? [o.Condition] : [])),
-      ...conditionsUsed({ r: resources, o: template.Outputs, c: template.Conditions }),
+      ...Object.values(template.Outputs ?? {}).flatMap((o) => (o.Condition ? [o.Condition] : [])),
+      ...conditionsUsed({ r: resources, o: template.Outputs ?? {}, c: template.Conditions ?? {} }),
     ];
     expect(used.length).toBeGreaterThan(0);
     for (const name of used) expect(defined, name).toContain(name);
@@ -382,7 +269,7 @@ describe("member-account/template.yml is a well-formed CloudFormation template",
   it("never refers to a conditional resource from something that can exist without it", () => {
     const holders: [string, { Condition?: string }, Json][] = [
       ...Object.entries(resources).map(([n, r]): [string, Resource, Json] => [n, r, r]),
-      ...Object.entries(template.Outputs).map(([n, o]): [string, { Condition?: string }, Json] => [
+      ...Object.entries(template.Outputs ?? {}).map(([n, o]): [string, { Condition?: string }, Json] => [
         `Outputs.${n}`,
         o,
         o,
@@ -400,13 +287,14 @@ describe("member-account/template.yml is a well-formed CloudFormation template",
   });
 
   it("gives every output a value", () => {
-    for (const [name, output] of Object.entries(template.Outputs)) expect(output.Value, name).toBeDefined();
+    for (const [name, output] of Object.entries(template.Outputs ?? {}))
+      expect(output.Value, name).toBeDefined();
   });
 });
 
 describe("parameters and conditions", () => {
   it("takes the service's account, bus, role ARNs, external id and role name", () => {
-    const p = template.Parameters;
+    const p = template.Parameters ?? {};
     expect(p.ServiceAccountId?.Type).toBe("String");
     expect(p.ServiceEventBusArn?.Type).toBe("String");
     expect(p.ServiceRoleArns?.Type).toBe("CommaDelimitedList");
@@ -417,7 +305,7 @@ describe("parameters and conditions", () => {
   });
 
   it("switches the global role and the regional rule separately, both on by default", () => {
-    const p = template.Parameters;
+    const p = template.Parameters ?? {};
     for (const name of ["CreateExecutionRole", "ForwardEvents"]) {
       expect(p[name], name).toMatchObject({
         Type: "String",
@@ -425,14 +313,14 @@ describe("parameters and conditions", () => {
         AllowedValues: ["true", "false"],
       });
     }
-    expect(template.Conditions.CreateRole).toEqual({
+    expect(template.Conditions?.CreateRole).toEqual({
       "Fn::Equals": [{ Ref: "CreateExecutionRole" }, "true"],
     });
     const [, role] = executionRole();
     expect(role.Condition).toBe("CreateRole");
     const ruleCondition = forwardingRule().Condition;
     expect(ruleCondition).toBeDefined();
-    expect(template.Conditions[ruleCondition ?? ""]).toEqual({
+    expect(template.Conditions?.[ruleCondition ?? ""]).toEqual({
       "Fn::Equals": [{ Ref: "ForwardEvents" }, "true"],
     });
     expect(forwardingRole()[1].Condition).toBe(ruleCondition);
@@ -441,11 +329,11 @@ describe("parameters and conditions", () => {
   it("outputs the execution role ARN and, when forwarding, the rule ARN", () => {
     const [roleName] = executionRole();
     const [ruleName] = onlyResourceOfType("AWS::Events::Rule");
-    expect(template.Outputs.ExecutionRoleArn).toMatchObject({
+    expect(template.Outputs?.ExecutionRoleArn).toMatchObject({
       Condition: "CreateRole",
       Value: { "Fn::GetAtt": [roleName, "Arn"] },
     });
-    expect(template.Outputs.ForwardingRuleArn).toMatchObject({
+    expect(template.Outputs?.ForwardingRuleArn).toMatchObject({
       Condition: forwardingRule().Condition,
       Value: { "Fn::GetAtt": [ruleName, "Arn"] },
     });
@@ -499,186 +387,13 @@ describe("the forwarding rule", () => {
     expect(Object.keys(targets[0] ?? {}).sort()).toEqual(["Arn", "Id", "RoleArn"]);
   });
 
-  it("uses a role trusted only by EventBridge acting for this account", () => {
-    const [name, role] = forwardingRole();
-    const trust = role.Properties.AssumeRolePolicyDocument as PolicyDocument;
-    expect(trust.Statement, name).toEqual([
-      {
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
-      },
-    ]);
-  });
-
-  it("lets that role do nothing but PutEvents on the service's bus", () => {
-    const [, role] = forwardingRole();
-    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    expect(role.Properties.PermissionsBoundary).toBeUndefined();
-    const statements = statementsOf(role);
-    expect(statements.length).toBeGreaterThan(0);
-    for (const s of statements) {
-      expect(s.Effect).toBe("Allow");
-      expect(actionsOf(s)).toEqual(["events:PutEvents"]);
-      expect(s.Resource).toEqual({ Ref: "ServiceEventBusArn" });
-      expect(s.Condition).toBeUndefined();
-    }
-    // And no other policy in the template is attached to it.
-    const others = Object.entries(resources).filter(([, r]) =>
-      ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"].includes(r.Type),
-    );
-    expect(others).toEqual([]);
-  });
+  // Its trust and permissions are evaluated as AWS would in test/deploy/iam/member-roles.test.ts.
 });
 
 describe("the execution role", () => {
-  const MUTATING: Record<string, string[]> = {
-    // action → the resource types (this account's) it may be granted on
-    "ec2:AcceptVpcPeeringConnection": ["vpc-peering-connection", "vpc"],
-    "ec2:RejectVpcPeeringConnection": ["vpc-peering-connection"],
-    "ec2:CreateRoute": ["route-table"],
-    "ec2:DeleteRoute": ["route-table"],
-    "ec2:ModifyVpcPeeringConnectionOptions": ["vpc-peering-connection"],
-    "ec2:CreateTags": ["vpc-peering-connection"],
-  };
-  const DESCRIBE = ["ec2:DescribeVpcPeeringConnections", "ec2:DescribeVpcs", "ec2:DescribeRouteTables"];
-
   it("is named by the ExecutionRoleName parameter", () => {
     expect(executionRole()[1].Properties.RoleName).toEqual({ Ref: "ExecutionRoleName" });
   });
 
-  it("is trusted only by the service's role ARNs, with the external id", () => {
-    const [, role] = executionRole();
-    const trust = role.Properties.AssumeRolePolicyDocument as PolicyDocument;
-    expect(trust.Statement).toHaveLength(1);
-    const [s] = trust.Statement as [Statement];
-    expect(s.Effect).toBe("Allow");
-    expect(s.Principal).toEqual({ AWS: { Ref: "ServiceRoleArns" } });
-    expect(s.Action).toBe("sts:AssumeRole");
-    expect(s.Condition?.StringEquals?.["sts:ExternalId"]).toEqual({ Ref: "ExternalId" });
-    expect(s.Condition?.StringEquals?.["aws:PrincipalAccount"]).toEqual({ Ref: "ServiceAccountId" });
-    expect(Object.keys(s.Condition ?? {})).toEqual(["StringEquals"]);
-  });
-
-  it("has no managed policies or other attached policies", () => {
-    const [, role] = executionRole();
-    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    expect(list(role.Properties.Policies as Json[]).length).toBeGreaterThan(0);
-  });
-
-  it("grants exactly the describe calls and the six mutating calls the service needs", () => {
-    const granted = new Set(statementsOf(executionRole()[1]).flatMap(actionsOf));
-    expect([...granted].sort()).toEqual([...DESCRIBE, ...Object.keys(MUTATING)].sort());
-  });
-
-  it("allows only Describe* on every resource", () => {
-    for (const s of statementsOf(executionRole()[1])) {
-      if (!list(s.Resource).includes("*")) continue;
-      expect(s.Resource, s.Sid).toBe("*");
-      for (const action of actionsOf(s)) expect(action, s.Sid).toMatch(/^ec2:Describe[A-Za-z]+$/);
-      expect(actionsOf(s).sort()).toEqual([...DESCRIBE].sort());
-    }
-  });
-
-  it.each(Object.entries(MUTATING))("scopes %s to this account's %s", (action, types) => {
-    const grants = statementsOf(executionRole()[1]).filter((s) => actionsOf(s).includes(action));
-    expect(grants.length).toBeGreaterThan(0);
-    const grantedTypes = new Set<string>();
-    for (const s of grants) {
-      expect(s.Effect).toBe("Allow");
-      for (const r of list(s.Resource)) {
-        expect(r, `${action} on "*"`).not.toBe("*");
-        expect(isObject(r), `${action}: ${JSON.stringify(r)}`).toBe(true);
-        const arn = (r as { "Fn::Sub"?: Json })["Fn::Sub"];
-        expect(typeof arn, `${action}: ${JSON.stringify(r)}`).toBe("string");
-        const match = String(arn).match(
-          /^arn:\$\{AWS::Partition\}:ec2:\*:\$\{AWS::AccountId\}:([a-z-]+)\/\*$/,
-        );
-        expect(match, `${action} resource ${String(arn)}`).not.toBeNull();
-        grantedTypes.add(match?.[1] ?? "");
-      }
-    }
-    expect([...grantedTypes].sort()).toEqual([...types].sort());
-  });
-
-  it("accepts or rejects only connections whose accepter VPC is in this account", () => {
-    const statements = statementsOf(executionRole()[1]);
-    for (const action of ["ec2:AcceptVpcPeeringConnection", "ec2:RejectVpcPeeringConnection"]) {
-      const onConnections = statements.filter(
-        (s) =>
-          actionsOf(s).includes(action) && JSON.stringify(s.Resource).includes("vpc-peering-connection/"),
-      );
-      expect(onConnections.length, action).toBeGreaterThan(0);
-      for (const s of onConnections) {
-        expect(s.Condition, action).toEqual({
-          ArnLike: {
-            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
-            "ec2:AccepterVpc": { "Fn::Sub": "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:vpc/*" },
-          },
-        });
-      }
-    }
-  });
-
-  it("tags only with the service's own tag keys", () => {
-    const grants = statementsOf(executionRole()[1]).filter((s) => actionsOf(s).includes("ec2:CreateTags"));
-    expect(grants.length).toBeGreaterThan(0);
-    for (const s of grants) {
-      expect(actionsOf(s)).toEqual(["ec2:CreateTags"]);
-      expect(s.Condition).toEqual({ "ForAllValues:StringLike": { "aws:TagKeys": ["peering-autopilot:*"] } });
-    }
-  });
-});
-
-describe("IAM across the whole template", () => {
-  it("has no wildcard action and no NotAction, NotResource or NotPrincipal", () => {
-    const docs = policyDocuments();
-    expect(docs.length).toBeGreaterThanOrEqual(3);
-    for (const { where, doc } of docs) {
-      expect(doc.Version, where).toBe("2012-10-17");
-      for (const s of doc.Statement) {
-        for (const key of ["NotAction", "NotResource", "NotPrincipal"])
-          expect(s[key], `${where} ${key}`).toBeUndefined();
-        expect(actionsOf(s).length, where).toBeGreaterThan(0);
-        for (const action of actionsOf(s)) {
-          expect(typeof action, where).toBe("string");
-          expect(action, where).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
-          expect(action, where).not.toContain("*");
-          expect(action, where).not.toContain("?");
-        }
-      }
-    }
-  });
-
-  it("trusts no '*' principal and no principal outside the declared ones", () => {
-    for (const { where, doc, trust } of policyDocuments()) {
-      for (const s of doc.Statement) {
-        if (!trust) {
-          expect(s.Principal, where).toBeUndefined();
-          continue;
-        }
-        expect(s.Principal, where).not.toBe("*");
-        expect(isObject(s.Principal), where).toBe(true);
-        for (const [kind, value] of Object.entries(s.Principal as Record<string, Json>)) {
-          expect(["AWS", "Service"], where).toContain(kind);
-          for (const v of list(value)) expect(v, where).not.toBe("*");
-          if (kind === "AWS") expect(value, where).toEqual({ Ref: "ServiceRoleArns" });
-          if (kind === "Service") expect(value, where).toBe("events.amazonaws.com");
-        }
-      }
-    }
-  });
-
-  it("scopes every non-Describe action to a specific resource", () => {
-    for (const { where, doc, trust } of policyDocuments()) {
-      if (trust) continue;
-      for (const s of doc.Statement) {
-        expect(s.Resource, where).toBeDefined();
-        if (list(s.Resource).includes("*")) {
-          for (const action of actionsOf(s)) expect(action, where).toMatch(/^ec2:Describe/);
-        }
-      }
-    }
-  });
+  // Its trust and permissions are evaluated as AWS would in test/deploy/iam/member-roles.test.ts.
 });

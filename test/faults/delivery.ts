@@ -1,7 +1,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { vi } from "vitest";
-import type { SimulatedCrash, World } from "../../model";
+import { deliverQueued, type SimulatedCrash, type World } from "../../model";
 import type { ReconcileSummary } from "../../shared/workflow/reconcile";
 import { type FunctionName, lambdaContext } from "../handlers/harness";
 
@@ -186,7 +186,7 @@ async function newContainer(state: ServiceState): Promise<Container> {
     logs,
     run: (name, event) => {
       const handler = modules[name].handler as unknown as (e: unknown, c: Context) => Promise<unknown>;
-      return handler(structuredClone(event ?? SCHEDULED_EVENT), context);
+      return deliverQueued(handler, structuredClone(event ?? SCHEDULED_EVENT), context);
     },
   };
 }

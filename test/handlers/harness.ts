@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { afterEach, beforeEach, vi } from "vitest";
-import { installModel, World } from "../../model";
+import { deliverQueued, installModel, World } from "../../model";
 
 export const ACCEPTER = "111111111111";
 export const REQUESTER = "222222222222";
@@ -36,10 +36,16 @@ export interface ServiceOptions {
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
-/** Every deployed function's handler, imported afresh (after `vi.resetModules()`), as EventBridge calls it. */
+/**
+ * Every deployed function's handler, imported afresh (after `vi.resetModules()`), as its queue's event
+ * source mapping invokes it with one event: the answer is what the function made of that event.
+ */
 export async function importHandlers(): Promise<Record<FunctionName, Handler>> {
-  // EventBridge hands the handlers raw JSON; their parser middleware types it.
-  const typed = (module: { handler: unknown }) => module.handler as Handler;
+  // The queue hands the handlers raw JSON; their parser middleware types it.
+  const typed = (module: { handler: unknown }): Handler => {
+    const handler = module.handler as Handler;
+    return (event, context) => deliverQueued(handler, event, context);
+  };
   return {
     "on-peering-request": typed(await import("../../functions/on-peering-request")),
     "on-peering-change": typed(await import("../../functions/on-peering-change")),
@@ -83,7 +89,7 @@ export function useService<T>(build: (world: World) => T, options: ServiceOption
     logger: () => must(log),
     /** What `build` returned (ids of the VPCs and route tables it made). */
     ids: () => must(built),
-    /** Runs the CreateVpcPeeringConnection handler, as its EventBridge rule would. */
+    /** Runs the CreateVpcPeeringConnection handler, as its queue would. */
     invoke: (event: unknown) =>
       must(handlers)["on-peering-request"](structuredClone(event), lambdaContext(home)),
     /** Runs any deployed function with an event (the scheduled event for the reconciler). */

@@ -1,0 +1,110 @@
+// The deployment parameters that decide who the service trusts, checked before anything is packaged or
+// deployed (serverless.yml reads them through `${file(./build/deployment-parameters.cjs):…}`). The
+// Framework loads this file with require(), hence CommonJS.
+//
+// A deployment must not run with a publicly known external id, nor with a bus that admits no member
+// account without saying so: both used to be the defaults, and both deploy without any error.
+
+// The characters STS accepts in an external id; 16 or more of them so that it cannot be guessed.
+const EXTERNAL_ID = /^[\w+=,.@:/-]{16,1224}$/;
+// The placeholder earlier versions shipped as the default: it is public, so it protects nothing.
+const PUBLIC_EXTERNAL_IDS = new Set(["peering-autopilot"]);
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** A parameter error without the Framework's stack trace: the message is all a user needs. */
+function parameterError(message) {
+  const error = new Error(message);
+  error.stack = message;
+  return error;
+}
+
+async function param(resolveVariable, name) {
+  return String((await resolveVariable(`param:${name}`)) ?? "").trim();
+}
+
+/** `externalId`: required, at least 16 characters, never the public placeholder. */
+async function externalId({ resolveVariable }) {
+  const id = await param(resolveVariable, "externalId");
+  if (id === "") {
+    throw parameterError(
+      'the "externalId" parameter is required: every execution role in the member accounts requires it. ' +
+        'Generate one (openssl rand -hex 24), keep it in your secrets store and pass --param="externalId=<id>"',
+    );
+  }
+  if (PUBLIC_EXTERNAL_IDS.has(id)) {
+    throw parameterError(`the "externalId" parameter "${id}" is a public placeholder: generate your own`);
+  }
+  if (!EXTERNAL_ID.test(id)) {
+    throw parameterError(
+      'the "externalId" parameter must be 16 to 1224 characters of A-Z a-z 0-9 + = , . @ : / _ -',
+    );
+  }
+  return id;
+}
+
+/**
+ * Who may put events on the service's bus, as the bus's resource policy: the organisation (`orgId`),
+ * the listed accounts (`memberAccounts`), or, in the explicit single-account mode, this account only.
+ */
+async function busPolicy({ resolveVariable }) {
+  const orgId = await param(resolveVariable, "orgId");
+  const accounts = (await param(resolveVariable, "memberAccounts"))
+    .split(",")
+    .map((account) => account.trim())
+    .filter(Boolean);
+  const singleAccount = await param(resolveVariable, "singleAccount");
+  if (!["true", "false"].includes(singleAccount)) {
+    throw parameterError(`the "singleAccount" parameter must be true or false, not "${singleAccount}"`);
+  }
+  if (orgId !== "" && !ORG_ID.test(orgId)) {
+    throw parameterError(`the "orgId" parameter "${orgId}" is not an organisation id (o-…)`);
+  }
+  const badAccount = accounts.find((account) => !ACCOUNT_ID.test(account));
+  if (badAccount !== undefined) {
+    throw parameterError(
+      `the "memberAccounts" parameter holds "${badAccount}", which is not a 12-digit account id`,
+    );
+  }
+  const admitsMembers = orgId !== "" || accounts.length > 0;
+  if (singleAccount === "true" && admitsMembers) {
+    throw parameterError(
+      '"singleAccount=true" admits no member account: drop it, or drop "orgId" and "memberAccounts"',
+    );
+  }
+  if (singleAccount !== "true" && !admitsMembers) {
+    throw parameterError(
+      'set "orgId" (the organisation whose accounts forward their peering events to the service) or ' +
+        '"memberAccounts" (a comma-separated list of account ids); or, to run in this account only with ' +
+        'no member account forwarding events, set "singleAccount=true"',
+    );
+  }
+  // The bus's own ARN, spelled out: a GetAtt of the bus inside its own policy would be a cycle.
+  const busName = await resolveVariable("self:custom.busName");
+  const bus = {
+    "Fn::Sub": `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${busName}`,
+  };
+  const statement = (sid, principal, condition) => ({
+    Sid: sid,
+    Effect: "Allow",
+    Principal: principal,
+    Action: "events:PutEvents",
+    Resource: bus,
+    ...(condition && { Condition: condition }),
+  });
+  const statements = [];
+  if (orgId !== "") {
+    statements.push(
+      statement("OrganisationPutEvents", "*", { StringEquals: { "aws:PrincipalOrgID": orgId } }),
+    );
+  }
+  if (accounts.length > 0) {
+    statements.push(statement("MemberAccountsPutEvents", { AWS: accounts }));
+  }
+  if (singleAccount === "true") {
+    statements.push(statement("ThisAccountPutEvents", { AWS: { Ref: "AWS::AccountId" } }));
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+module.exports = { externalId, busPolicy };

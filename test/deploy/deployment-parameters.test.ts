@@ -1,0 +1,118 @@
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import { PACKAGE_PARAMS, paramArgs, runServerless } from "./templates/service-template";
+
+interface Resolvers {
+  resolveVariable: (address: string) => Promise<unknown>;
+}
+const parameters = createRequire(import.meta.url)("../../build/deployment-parameters.cjs") as {
+  externalId: (resolvers: Resolvers) => Promise<string>;
+  busPolicy: (resolvers: Resolvers) => Promise<{ Statement: Record<string, unknown>[] }>;
+};
+
+/** The Framework's resolver over serverless.yml's defaults, with these parameters given. */
+function given(params: Record<string, string>): Resolvers {
+  const defaults: Record<string, string> = {
+    externalId: "",
+    orgId: "",
+    memberAccounts: "",
+    singleAccount: "false",
+  };
+  return {
+    resolveVariable: async (address) => {
+      if (address === "self:custom.busName") return "peering-autopilot-ci";
+      const name = address.replace(/^param:/, "");
+      return { ...defaults, ...params }[name];
+    },
+  };
+}
+
+const EXTERNAL_ID = "4c1f0b9e2d7a6358";
+
+describe("externalId", () => {
+  it("is taken when it is long enough and made of the characters STS accepts", async () => {
+    await expect(parameters.externalId(given({ externalId: EXTERNAL_ID }))).resolves.toBe(EXTERNAL_ID);
+    const allCharacters = "Aa0+=,.@:/_-Aa0+=,";
+    await expect(parameters.externalId(given({ externalId: allCharacters }))).resolves.toBe(allCharacters);
+  });
+
+  it.each([
+    ["none", "", /"externalId" parameter is required/],
+    ["the old public default", "peering-autopilot", /public placeholder/],
+    ["one too short", "short-id-123", /16 to 1224 characters/],
+    ["one with spaces", "has spaces in it 1234", /16 to 1224 characters/],
+    ["one too long", "x".repeat(1225), /16 to 1224 characters/],
+  ])("refuses %s", async (_, externalId, message) => {
+    await expect(parameters.externalId(given({ externalId }))).rejects.toThrow(message);
+  });
+});
+
+describe("busPolicy", () => {
+  const bus = {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
+    "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/peering-autopilot-ci",
+  };
+
+  it("admits the organisation", async () => {
+    const policy = await parameters.busPolicy(given({ orgId: "o-a1b2c3d4e5" }));
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "OrganisationPutEvents",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "events:PutEvents",
+        Resource: bus,
+        Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+      },
+    ]);
+  });
+
+  it("admits the listed accounts, or both the organisation and the accounts", async () => {
+    const accounts = await parameters.busPolicy(given({ memberAccounts: "111111111111, 222222222222" }));
+    expect(accounts.Statement).toEqual([
+      expect.objectContaining({ Principal: { AWS: ["111111111111", "222222222222"] }, Resource: bus }),
+    ]);
+    const both = await parameters.busPolicy(given({ orgId: "o-a1b2c3d4e5", memberAccounts: "333333333333" }));
+    expect(both.Statement.map((s) => s.Sid)).toEqual(["OrganisationPutEvents", "MemberAccountsPutEvents"]);
+  });
+
+  it("admits only this account in the explicit single-account mode", async () => {
+    const policy = await parameters.busPolicy(given({ singleAccount: "true" }));
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({ Sid: "ThisAccountPutEvents", Principal: { AWS: { Ref: "AWS::AccountId" } } }),
+    ]);
+  });
+
+  it.each([
+    [{}, /set "orgId" .* or "memberAccounts" .*"singleAccount=true"/],
+    [{ orgId: "my-org" }, /"orgId" parameter "my-org" is not an organisation id/],
+    [{ memberAccounts: "111111111111,12345" }, /holds "12345", which is not a 12-digit account id/],
+    [{ singleAccount: "true", orgId: "o-a1b2c3d4e5" }, /admits no member account/],
+    [{ singleAccount: "yes" }, /must be true or false/],
+  ])("refuses %j", async (params, message) => {
+    await expect(parameters.busPolicy(given(params))).rejects.toThrow(message);
+  });
+});
+
+/** What `serverless` printed when it failed (it prints its errors on stdout). */
+async function failureOf(args: string[]): Promise<string> {
+  const error = await runServerless(["package", "--package", "/nonexistent", ...args]).then(
+    () => Promise.reject(new Error("serverless package succeeded")),
+    (failure: { stdout: string; stderr: string }) => failure,
+  );
+  return `${error.stdout}${error.stderr}`;
+}
+
+describe("serverless package", () => {
+  // These fail while resolving variables, before anything is built: a few seconds each.
+  it("refuses to package without an external id, and says how to make one", async () => {
+    const output = await failureOf(paramArgs({ orgId: "o-a1b2c3d4e5" }));
+    expect(output).toMatch(/"externalId" parameter is required.*openssl rand -hex 24/);
+  });
+
+  it("refuses to package a bus that admits no member account, naming both parameters", async () => {
+    const output = await failureOf(paramArgs({ externalId: PACKAGE_PARAMS.externalId }));
+    expect(output).toMatch(/set "orgId" .* or "memberAccounts"/);
+    expect(output).not.toMatch(/externalId/);
+  });
+});
