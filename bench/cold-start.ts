@@ -3,8 +3,9 @@
  *
  *   npx tsx bench/cold-start.ts        (npm run bench:cold-start)
  *
- * 1. Packages the service into a temporary folder, offline and without credentials, exactly as a
- *    deployment would (`serverless package`).
+ * 1. Packages the service into a temporary folder, offline and without credentials, as a deployment
+ *    would (`serverless package`, with BENCH_PARAMS), from a copy of the service so that the user's
+ *    own `.serverless/` is left alone (bench/package-service.ts).
  * 2. For each function: the size of its zip, in bytes and KB (1 KB = 1024 bytes). A source map has no
  *    business in a deployed zip; should one be there, its share of the zip is left out of the figure
  *    checked against the target, and reported.
@@ -33,6 +34,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { cpus, platform, release, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { packageService } from "./package-service";
 import { readZip, unzip } from "./zip";
 
 const TARGET_ZIP_KB = 350;
@@ -167,19 +169,6 @@ function measure(name: string, handler: string, zipPath: string, work: string): 
   return result;
 }
 
-function packageService(into: string): void {
-  // As a user runs it: offline, without AWS credentials (test/deploy/serverless-package.test.ts).
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" };
-  const run = spawnSync("npx", ["serverless", "package", "--package", into], {
-    cwd: root,
-    env,
-    encoding: "utf8",
-  });
-  if (run.status !== 0) {
-    throw new Error(`serverless package failed (${run.status ?? run.signal}):\n${run.stdout}\n${run.stderr}`);
-  }
-}
-
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length))) ?? [];
   const line = (row: string[]) =>
@@ -206,7 +195,7 @@ function main(): number {
   try {
     const packaged = join(work, "package");
     const started = Date.now();
-    packageService(packaged);
+    packageService(root, packaged);
     console.log(`serverless package: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     const state = JSON.parse(readFileSync(join(packaged, "serverless-state.json"), "utf8")) as {
       service: { functions: Record<string, { handler: string; package?: { artifact?: string } }> };

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Context } from "aws-lambda";
-import { installModel, requestPeering, World } from "../model";
+import { deliverQueued, installModel, type QueuedFunction, requestPeering, World } from "../model";
 import { VirtualClock } from "./virtual-clock";
 
 /**
@@ -57,7 +57,9 @@ rules:
 );
 process.env.POLICY_PATH = policyPath;
 const { handler } = await import("../functions/on-peering-request");
-const invoke = handler as unknown as (event: unknown, context: Context) => Promise<unknown>;
+const fn = handler as unknown as QueuedFunction;
+// As the function's queue delivers an event: in an SQS batch of one.
+const invoke = (event: unknown, context: Context) => deliverQueued(fn, event, context);
 const context = { invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCEPTER}:function:bench` } as Context;
 
 const rows = [];

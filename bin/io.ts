@@ -7,9 +7,15 @@ export interface Io {
 /** Exit codes: the command ran (whatever it found), the input or policy was bad, the arguments were. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-/** The arguments do not make a command: reported with a pointer to the usage text, exit 2. */
+/** The arguments do not make a command: reported with the usage text or a pointer to it, exit 2. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+  readonly showUsage: boolean;
+
+  constructor(message: string, options: { showUsage?: boolean } = {}) {
+    super(message);
+    this.showUsage = options.showUsage ?? false;
+  }
 }
 
 /** A file or value the user gave cannot be used; the message says what is wrong with it. Exit 1. */

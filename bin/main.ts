@@ -46,6 +46,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     switch (command) {
       case undefined:
+        throw new UsageError("no command given", { showUsage: true });
       case "help":
       case "--help":
       case "-h":
@@ -151,7 +152,9 @@ function report(error: unknown, io: Io): number {
     for (const line of text.split("\n")) io.err(line);
   };
   if (error instanceof UsageError) {
-    lines(`error: ${error.message}\nrun 'npm run peering -- help' for usage`);
+    lines(`error: ${error.message}`);
+    if (error.showUsage) lines(USAGE);
+    else lines("run 'npm run peering -- help' for usage");
     return EXIT.usage;
   }
   if (error instanceof PolicyError) {
@@ -162,8 +165,13 @@ function report(error: unknown, io: Io): number {
     lines(`error: ${error.message}`);
     return EXIT.failed;
   }
-  // AWS errors among others: the SDK names an error after its code (AccessDenied, ExpiredToken, …).
-  const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
-  lines(`error: ${name}: ${message}`);
+  if (!(error instanceof Error)) {
+    lines(`error: ${String(error)}`);
+    return EXIT.failed;
+  }
+  // An AWS service error is named after its code (AccessDenied, ExpiredToken, …), which its message
+  // often leaves out; other names (Error, CredentialsProviderError, …) are classes that tell a user nothing.
+  const fromService = "$fault" in error;
+  lines(fromService ? `error: ${error.name}: ${error.message}` : `error: ${error.message}`);
   return EXIT.failed;
 }

@@ -3,6 +3,8 @@
 process.env.AWS_ACCESS_KEY_ID ??= "AKIADEMOFUNCTION0001";
 process.env.AWS_SECRET_ACCESS_KEY ??= "demo-secret";
 process.env.AWS_REGION ??= "us-east-1";
+// The handlers read the same policy as the demo; an empty variable means the default, as in the CLI.
+process.env.POLICY_PATH ||= "policy.yml";
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
 process.env.WAIT_MIN_DELAY_SECONDS ??= "0.05";
 // The deployed function runs on nodejs22.x; the demo may run on Node 20, where the SDK warns.

@@ -1,4 +1,4 @@
-import { styleText } from "node:util";
+import { stripVTControlCharacters, styleText } from "node:util";
 import type { World } from "../model";
 import type { DecisionRecord } from "../shared/workflow/decision-record";
 
@@ -6,8 +6,38 @@ type Style = Parameters<typeof styleText>[0];
 const useColour = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (style: Style, text: string) => (useColour ? styleText(style, text) : text);
 
+/** The demo fits a terminal this many columns wide. */
+export const WIDTH = 100;
+
 export const heading = (text: string) => console.log(`\n${paint("bold", `━━ ${text} ━━`)}`);
-export const line = (text = "") => console.log(text);
+export const line = (text = "") => {
+  for (const part of wrap(text)) console.log(part);
+};
+
+/**
+ * Breaks a line longer than `width` at spaces, so that the terminal never breaks one inside a CIDR or
+ * an id; continuation lines are indented under the text, past any bullet. A single word longer than
+ * the width stays whole.
+ */
+export function wrap(text: string, width = WIDTH): string[] {
+  const columns = (s: string) => [...stripVTControlCharacters(s)].length;
+  if (columns(text) <= width) return [text];
+  const lead = /^( *)((?:[·+-] )?)/.exec(stripVTControlCharacters(text)) ?? ["", "", ""];
+  const margin = lead[1]?.length ?? 0;
+  const indent = " ".repeat(margin + (lead[2] ? lead[2].length : 2));
+  const lines: string[] = [];
+  let current = text.slice(0, margin);
+  let empty = true;
+  for (const word of text.slice(margin).split(" ")) {
+    if (!empty && word !== "" && columns(`${current} ${word}`) > width) {
+      lines.push(current);
+      current = indent + word;
+    } else current = empty ? current + word : `${current} ${word}`;
+    empty = false;
+  }
+  lines.push(current);
+  return lines;
+}
 
 /** A route table as `destination → target` lines; routes absent from `before` are marked new. */
 export type TableSnapshot = { id: string; label: string; routes: string[] };

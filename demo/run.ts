@@ -1,9 +1,12 @@
 import "./env";
 import type { Context } from "aws-lambda";
+import { formatPolicyError } from "../bin/check";
 import { handler as peeringRequestHandler } from "../functions/on-peering-request";
 import { handler as reconcileHandler } from "../functions/reconcile";
-import { installModel, requestPeering } from "../model";
+import { deliverQueued, installModel, requestPeering } from "../model";
 import { loadPolicy } from "../shared/policy/load-policy";
+import { PolicyError } from "../shared/policy/policy-error";
+import type { Policy } from "../shared/policy/schema";
 import type { HandleResult } from "../shared/workflow/handle-connection";
 import type { ReconcileSummary } from "../shared/workflow/reconcile";
 import { heading, line, printDecision, printTables, snapshot } from "./print";
@@ -13,13 +16,14 @@ import { ACCEPTER, demoWorld, REQUESTER } from "./world";
  * Replays peering requests through the real handler, unchanged, against the in-memory model of
  * EC2 and STS, with the example policy, and prints what it decided and did to the route tables.
  */
+const policyPath = process.env.POLICY_PATH ?? "policy.yml";
+const policy = loadDemoPolicy(policyPath);
 const { world, shared, payments, analytics, legacy, reporting, names } = demoWorld();
 installModel(world);
-// EventBridge hands the handlers raw JSON; the parser middleware types it.
+// Each function's queue hands it raw JSON, one event a message; the parser middleware types it.
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 const handler = peeringRequestHandler as unknown as Handler;
 const reconcile = reconcileHandler as unknown as Handler;
-const policy = loadPolicy(process.env.POLICY_PATH ?? "policy.yml");
 const context = {
   invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCEPTER}:function:peering-autopilot-demo-onPeeringRequest`,
   functionName: "peering-autopilot-demo-onPeeringRequest",
@@ -29,9 +33,9 @@ const context = {
 
 line("peering-autopilot demo: the real handler against an in-memory EC2 and STS (no AWS account needed)");
 line(
-  `Policy: policy.yml, rules ${policy.rules.map((r) => `'${r.name}'`).join(", ")}; unmatched requests: ${policy.unmatched}`,
+  `Policy: ${policyPath}, rules ${policy.rules.map((r) => `'${r.name}'`).join(", ")}; unmatched requests: ${policy.unmatched}`,
 );
-line(`The function runs in ${ACCEPTER} (accepter) and assumes peering-autopilot-execution in ${REQUESTER}.`);
+line(`Functions run in ${ACCEPTER} (accepter); they assume peering-autopilot-execution in ${REQUESTER}.`);
 
 const scenarios = [
   { title: "1. Approved: cross-account, inter-region (eu-west-1 → us-east-1)", requester: payments },
@@ -51,12 +55,11 @@ for (const { title, requester } of scenarios) {
   connections.push(connectionId);
   const vpc = world.vpc(requester);
   const cidrs = [...vpc.cidrs, ...vpc.ipv6Cidrs].map((c) => c.cidr).join(", ");
-  line(
-    `  Request ${connectionId} from ${names[requester]} VPC ${vpc.id}, ${vpc.ownerId} ${vpc.region} (${cidrs})`,
-  );
+  line(`  Request ${connectionId} from ${names[requester]} VPC ${vpc.id}, ${vpc.ownerId} ${vpc.region}`);
+  line(`    CIDRs ${cidrs}`);
   line(`  to ${names[shared]} VPC ${shared}, ${ACCEPTER} us-east-1`);
 
-  const result = (await handler(event, context)) as HandleResult;
+  const result = (await deliverQueued(handler, event, context)) as HandleResult;
   if (result.kind === "decided") printDecision(result.record);
   else if (result.kind === "skipped") line(`  Left alone: ${result.reason}`);
   else line(`  Failed: ${result.failure.message}`);
@@ -67,17 +70,13 @@ for (const { title, requester } of scenarios) {
 
 heading("4. The scheduled reconciler repairs what events missed");
 const lost = requestPeering(world, { requesterVpcId: reporting, accepterVpcId: shared }).connectionId;
-line(
-  `  ${lost}: a request from the ${names[reporting]} VPC whose CreateVpcPeeringConnection event never arrived`,
-);
+line(`  ${lost}: a request whose CreateVpcPeeringConnection event was lost (${names[reporting]} VPC)`);
 const [deleted = ""] = connections;
 world.setPeeringStatus(deleted, "deleted");
-line(`  ${deleted}: the payments connection, deleted by its requester; its routes are now blackholes`);
+line(`  ${deleted}: the payments connection, now deleted; its routes are blackholes`);
 const before = [shared, payments, reporting].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? ""));
-const summary = (await reconcile(
-  { "detail-type": "Scheduled Event", source: "aws.events" },
-  context,
-)) as ReconcileSummary;
+const tick = { "detail-type": "Scheduled Event", source: "aws.events" };
+const summary = (await deliverQueued(reconcile, tick, context)) as ReconcileSummary;
 line(
   `  Swept ${summary.targets} account-region(s), ${summary.connections} connection(s): ${Object.entries(
     summary.actions,
@@ -94,3 +93,14 @@ printTables(
   [shared, payments, reporting].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? "")),
 );
 line();
+
+/** An invalid policy is the user's to fix: said as `peering check` says it, not as a stack trace. */
+function loadDemoPolicy(path: string): Policy {
+  try {
+    return loadPolicy(path);
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    for (const problem of formatPolicyError(error)) console.error(problem);
+    process.exit(1);
+  }
+}

@@ -1,27 +1,105 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { wrap } from "../demo/print";
+import { tempFile } from "./cli/run-cli";
 
-it("npm run demo replays three requests and a reconciler pass, showing decisions and routes", async () => {
-  const { stdout } = await promisify(execFile)("npx", ["tsx", "demo/run.ts"], {
-    env: { ...process.env, NO_COLOR: "1" },
+const runDemo = (env: Record<string, string> = {}) =>
+  promisify(execFile)("npx", ["tsx", "demo/run.ts"], { env: { ...process.env, NO_COLOR: "1", ...env } });
+
+/** The demo must fail; what it printed, and its exit code. */
+const failingDemo = (env: Record<string, string>) =>
+  runDemo(env).then(
+    () => expect.fail("the demo must fail on an invalid policy"),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+
+describe("the demo's line breaking", () => {
+  it("breaks a long line at spaces only, indenting what follows under the text past its bullet", () => {
+    const reason = `    · rule 'r' approves requester 222222222222 with CIDRs ${"10.24.0.0/16, ".repeat(6)}fd00:16:24::/48`;
+
+    const lines = wrap(reason, 60);
+
+    expect(lines).toEqual([
+      "    · rule 'r' approves requester 222222222222 with CIDRs",
+      "      10.24.0.0/16, 10.24.0.0/16, 10.24.0.0/16,",
+      "      10.24.0.0/16, 10.24.0.0/16, 10.24.0.0/16,",
+      "      fd00:16:24::/48",
+    ]);
+    expect(wrap("  Request pcx-00000000000000001 from payments VPC vpc-0a1b2c3d4e5f60002", 40)).toEqual([
+      "  Request pcx-00000000000000001 from",
+      "    payments VPC vpc-0a1b2c3d4e5f60002",
+    ]);
   });
 
-  const sections = stdout.split("━━ ").slice(1);
-  expect(sections).toHaveLength(4);
-  expect(sections[0]).toContain("Decision: ACCEPT by rule 'payments-to-shared'");
-  expect(sections[0]).toMatch(/payments VPC .*\n(.*\n)*?\s+\+ 10\.0\.0\.0\/16\s+→ pcx-\w+ active/);
-  expect(sections[0]).toMatch(/\+ fd00:16:24::\/48\s+→ pcx-/);
-  expect(sections[1]).toContain("Decision: REJECT");
-  expect(sections[1]).toContain("requester CIDR 100.64.8.0/22 is not inside 10.16.0.0/12");
-  expect(sections[2]).toContain("requester CIDR 10.0.128.0/20 overlaps accepter CIDR 10.0.0.0/16");
-  for (const rejected of sections.slice(1, 3)) {
-    expect(rejected).toContain("Connection status now: rejected");
-    expect(rejected).not.toMatch(/^\s+\+ /m);
-  }
-  const sweep = sections[3] ?? "";
-  expect(sweep).toMatch(/Swept 1 account-region\(s\), 4 connection\(s\): .*1 cleanup.*1 accept/);
-  expect(sweep).toMatch(/- 10\.24\.0\.0\/16\s+→ pcx-\w+ blackhole/);
-  expect(sweep).toMatch(/\+ 10\.28\.0\.0\/16\s+→ pcx-\w+ active/);
-  expect(sweep).toMatch(/reporting VPC .*\n(.*\n)*?\s+\+ 10\.0\.0\.0\/16\s+→ pcx-\w+ active/);
+  it("leaves a short line, and a word longer than the width, whole", () => {
+    expect(wrap("      10.0.0.0/16        → local active", 40)).toEqual([
+      "      10.0.0.0/16        → local active",
+    ]);
+    expect(wrap("  fd00:1234:5678:9abc::/64 too long", 10)).toEqual([
+      "  fd00:1234:5678:9abc::/64",
+      "    too",
+      "    long",
+    ]);
+  });
+});
+
+describe("npm run demo", () => {
+  it("replays three requests and a reconciler pass, showing decisions and routes", async () => {
+    const { stdout } = await runDemo();
+
+    expect(stdout).toContain("Policy: policy.yml, rules 'payments-to-shared', 'partner-analytics'");
+    const sections = stdout.split("━━ ").slice(1);
+    expect(sections).toHaveLength(4);
+    expect(sections[0]).toContain("Decision: ACCEPT by rule 'payments-to-shared'");
+    expect(sections[0]).toMatch(/payments VPC .*\n(.*\n)*?\s+\+ 10\.0\.0\.0\/16\s+→ pcx-\w+ active/);
+    expect(sections[0]).toMatch(/\+ fd00:16:24::\/48\s+→ pcx-/);
+    expect(sections[1]).toContain("Decision: REJECT");
+    expect(sections[1]).toContain("requester CIDR 100.64.8.0/22 is not inside 10.16.0.0/12");
+    expect(sections[2]).toContain("requester CIDR 10.0.128.0/20 overlaps accepter CIDR 10.0.0.0/16");
+    for (const rejected of sections.slice(1, 3)) {
+      expect(rejected).toContain("Connection status now: rejected");
+      expect(rejected).not.toMatch(/^\s+\+ /m);
+    }
+    const sweep = sections[3] ?? "";
+    expect(sweep).toMatch(/Swept 1 account-region\(s\), 4 connection\(s\): .*1 cleanup.*1 accept/);
+    expect(sweep).toMatch(/- 10\.24\.0\.0\/16\s+→ pcx-\w+ blackhole/);
+    expect(sweep).toMatch(/\+ 10\.28\.0\.0\/16\s+→ pcx-\w+ active/);
+    expect(sweep).toMatch(/reporting VPC .*\n(.*\n)*?\s+\+ 10\.0\.0\.0\/16\s+→ pcx-\w+ active/);
+
+    // Fits a 100-column terminal, so that the terminal never breaks a line inside a CIDR.
+    expect(stdout.split("\n").filter((line) => [...line].length > 100)).toEqual([]);
+  });
+
+  it("prints a missing POLICY_PATH's error, without a stack trace, and exits 1", async () => {
+    const failed = await failingDemo({ POLICY_PATH: "nope.yml" });
+
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe("");
+    expect(failed.stderr.trimEnd().split("\n")).toEqual([
+      "nope.yml: invalid policy (1 problem)",
+      "  - cannot read the file: ENOENT: no such file or directory, open 'nope.yml'",
+    ]);
+  });
+
+  it("prints every problem of an invalid policy file, without a stack trace, and exits 1", async () => {
+    const file = tempFile(
+      "policy.yml",
+      `version: 1
+rules:
+  - name: x
+    accepter: { accounts: ["111111111111"] }
+    requester: { accounts: ["222222222222"], cidrs: ["10.0.0.0/33"] }
+`,
+    );
+
+    const failed = await failingDemo({ POLICY_PATH: file });
+
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe("");
+    expect(failed.stderr.trimEnd().split("\n")).toEqual([
+      `${file}: invalid policy (1 problem)`,
+      "  - rule 'x', field requester.cidrs[0]: not a CIDR block: '10.0.0.0/33'",
+    ]);
+  });
 });

@@ -1230,7 +1230,7 @@ const validation: Array<Omit<PolicyCase, "group">> = [
   ).map(([value, label]) => ({
     name: `dnsResolution: ${label}`,
     source: {
-      text: shippedWith("    routes: # optional", `    dnsResolution: ${value}\n    routes: # optional`),
+      text: shippedWith("    dnsResolution: false\n", `    dnsResolution: ${value}\n`),
     },
     rule: P1,
     field: "dnsResolution",

@@ -26,4 +26,16 @@ describe("bin/peering.ts", () => {
     expect(failed.stderr).toContain(`${bad}: invalid policy`);
     expect(failed.stderr).toContain("rule 'x', field accepter: ");
   });
+
+  it("exits 2 with the usage text on stderr when no command is given", async () => {
+    const failed = await run("npx", ["tsx", "bin/peering.ts"], { cwd: ROOT }).then(
+      () => expect.fail("no command is a usage error"),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+    expect(failed.code).toBe(2);
+    expect(failed.stdout).toBe("");
+    expect(failed.stderr).toMatch(/^error: no command given\npeering: understand a peering-autopilot policy/);
+    expect(failed.stderr).toContain("Usage: npm run peering -- <command> [options]");
+  });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { USAGE } from "../../bin/main";
 import { fixture, runCli } from "./run-cli";
 
 describe("usage", () => {
-  it.each([[], ["help"], ["--help"], ["explain", "--help"], ["check", "-h"]])(
+  it.each([["help"], ["--help"], ["explain", "--help"], ["check", "-h"]])(
     "peering %s prints the usage text and succeeds",
     async (...argv: string[]) => {
       const result = await runCli(...argv);
@@ -17,6 +18,15 @@ describe("usage", () => {
       expect(result.stdout).toContain("It never accepts, rejects, routes or tags anything.");
     },
   );
+
+  it("with no command, is a usage error: exit 2, the usage text on stderr and nothing on stdout", async () => {
+    const result = await runCli();
+
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual([]);
+    expect(result.err[0]).toBe("error: no command given");
+    expect(result.err.slice(1).join("\n")).toBe(USAGE);
+  });
 
   it.each([
     { argv: ["frob"], message: "unknown command 'frob'" },
