@@ -285,7 +285,7 @@ async function referenceBundle(folder: string): Promise<string> {
     sourcemap: false,
     format: "esm",
     platform: "node",
-    target: "node22",
+    target: "node24",
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     outfile,
     logLevel: "error",

@@ -24,7 +24,7 @@
  * spread. The child also times the import itself (process.hrtime around import()), reported in the
  * JSON as a cross-check only: it leaves out the ES module loader's own start.
  * The children run with a fixed, Lambda-like environment (no NODE_OPTIONS, so no tsx loader), in the
- * unzipped folder, with the Node that runs this script (the functions run on nodejs22.x in Lambda).
+ * unzipped folder, with the Node that runs this script (npm scripts run Node 24, as Lambda's nodejs24.x does).
  *
  * Prints a table and writes bench/cold-start.json; exits non-zero if a function misses a target or
  * cannot be imported.

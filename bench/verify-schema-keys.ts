@@ -54,7 +54,7 @@ async function bundle(module: string, withPlugin: boolean, out: string): Promise
     bundle: true,
     format: "esm",
     platform: "node",
-    target: "node20",
+    target: "node24",
     mainFields: ["module", "main"],
     plugins: withPlugin ? plugins : [],
     outfile: out,

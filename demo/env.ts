@@ -7,5 +7,3 @@ process.env.AWS_REGION ??= "us-east-1";
 process.env.POLICY_PATH ||= "policy.yml";
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
 process.env.WAIT_MIN_DELAY_SECONDS ??= "0.05";
-// The deployed function runs on nodejs22.x; the demo may run on Node 20, where the SDK warns.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

@@ -1,20 +1,7 @@
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { ACCEPTER } from "../handlers/harness";
-import { runCli, SHIPPED_POLICY } from "./run-cli";
-
-const explainLive = () =>
-  runCli(
-    "explain",
-    "pcx-0123456789abcdef0",
-    "--account",
-    ACCEPTER,
-    "--region",
-    "us-east-1",
-    "--policy",
-    SHIPPED_POLICY,
-  );
+import { explainLive } from "./run-cli";
 
 describe("errors other than usage, policy and input errors", () => {
   const sts = mockClient(STSClient);
@@ -26,7 +13,7 @@ describe("errors other than usage, policy and input errors", () => {
   it("prints a plain error's message once, after `error: ` and without its class name", async () => {
     process.env.VISIBLE_WAIT_SECONDS = "soon";
 
-    const result = await explainLive();
+    const result = await explainLive("pcx-0123456789abcdef0");
 
     expect(result.code).toBe(1);
     expect(result.out).toEqual([]);
@@ -39,7 +26,7 @@ describe("errors other than usage, policy and input errors", () => {
   it("prints a network error's message alone", async () => {
     sts.on(GetCallerIdentityCommand).rejects(new Error("connect ECONNREFUSED 127.0.0.1:443"));
 
-    const result = await explainLive();
+    const result = await explainLive("pcx-0123456789abcdef0");
 
     expect(result.code).toBe(1);
     expect(result.err).toEqual(["error: connect ECONNREFUSED 127.0.0.1:443"]);
@@ -54,7 +41,7 @@ describe("errors other than usage, policy and input errors", () => {
     });
     sts.on(GetCallerIdentityCommand).rejects(expired);
 
-    const result = await explainLive();
+    const result = await explainLive("pcx-0123456789abcdef0");
 
     expect(result.code).toBe(1);
     expect(result.err).toEqual([

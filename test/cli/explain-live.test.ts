@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { installModel, requestPeering, World } from "../../model";
 import { ACCEPTER, PARTNER, REQUESTER, routesOf } from "../handlers/harness";
 import { sharedServices } from "../handlers/worlds";
-import { runCli, SHIPPED_POLICY } from "./run-cli";
+import { explainLive, runCli } from "./run-cli";
 
 const CENTRAL = "444444444444";
 const READS = new Set([
@@ -14,18 +14,6 @@ const READS = new Set([
 ]);
 const ENV_KEYS = ["POLICY_PATH", "ASSUME_ROLE_EXTERNAL_ID", "VISIBLE_WAIT_SECONDS", "WAIT_MIN_DELAY_SECONDS"];
 
-const explainLive = (connectionId: string, ...more: string[]) =>
-  runCli(
-    "explain",
-    connectionId,
-    "--account",
-    ACCEPTER,
-    "--region",
-    "us-east-1",
-    "--policy",
-    SHIPPED_POLICY,
-    ...more,
-  );
 const row = (...cells: string[]) =>
   new RegExp(`^  ${cells.map((c) => c.replace(/[./]/g, "\\$&")).join(" +")}$`);
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../../bin/main";
+import { ACCEPTER } from "../handlers/harness";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const SHIPPED_POLICY = join(ROOT, "policy.yml");
@@ -30,3 +31,17 @@ export async function runCli(...argv: string[]) {
   const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
   return { code, out, err, stdout: out.join("\n"), stderr: err.join("\n") };
 }
+
+/** `explain <id> --account <accepter> --region us-east-1` with the shipped policy, live over whatever serves AWS. */
+export const explainLive = (connectionId: string, ...more: string[]) =>
+  runCli(
+    "explain",
+    connectionId,
+    "--account",
+    ACCEPTER,
+    "--region",
+    "us-east-1",
+    "--policy",
+    SHIPPED_POLICY,
+    ...more,
+  );
