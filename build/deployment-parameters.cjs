@@ -43,6 +43,18 @@ async function externalId({ resolveVariable }) {
   return id;
 }
 
+/** `eventConcurrency`: the cap of each event queue's mapping, which SQS takes from 2 to 1000. */
+async function eventConcurrency({ resolveVariable }) {
+  const text = await param(resolveVariable, "eventConcurrency");
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 2 || value > 1000) {
+    throw parameterError(
+      `the "eventConcurrency" parameter must be a whole number from 2 to 1000, not "${text}"`,
+    );
+  }
+  return value;
+}
+
 /**
  * Who may put events on the service's bus, as the bus's resource policy: the organisation (`orgId`),
  * the listed accounts (`memberAccounts`), or, in the explicit single-account mode, this account only.
@@ -107,4 +119,4 @@ async function busPolicy({ resolveVariable }) {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-module.exports = { externalId, busPolicy };
+module.exports = { externalId, eventConcurrency, busPolicy };

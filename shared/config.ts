@@ -26,7 +26,7 @@ const bucket = (fallback: BucketShape) =>
     .default(fallback);
 
 /** Settings from the environment, validated once; every variable is documented in the README. */
-const ConfigSchema = z.object({
+export const ConfigSchema = z.object({
   POLICY_PATH: z.string().min(1).default("policy.yml"),
   ASSUME_ROLE_NAME: z.string().min(1).default("peering-autopilot-execution"),
   ASSUME_ROLE_EXTERNAL_ID: z.string().min(2).optional(),

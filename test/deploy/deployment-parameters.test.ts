@@ -7,6 +7,7 @@ interface Resolvers {
 }
 const parameters = createRequire(import.meta.url)("../../build/deployment-parameters.cjs") as {
   externalId: (resolvers: Resolvers) => Promise<string>;
+  eventConcurrency: (resolvers: Resolvers) => Promise<number>;
   busPolicy: (resolvers: Resolvers) => Promise<{ Statement: Record<string, unknown>[] }>;
 };
 
@@ -17,6 +18,7 @@ function given(params: Record<string, string>): Resolvers {
     orgId: "",
     memberAccounts: "",
     singleAccount: "false",
+    eventConcurrency: "5",
   };
   return {
     resolveVariable: async (address) => {
@@ -44,6 +46,20 @@ describe("externalId", () => {
     ["one too long", "x".repeat(1225), /16 to 1224 characters/],
   ])("refuses %s", async (_, externalId, message) => {
     await expect(parameters.externalId(given({ externalId }))).rejects.toThrow(message);
+  });
+});
+
+describe("eventConcurrency", () => {
+  it("is a whole number from 2, the least SQS allows a mapping, to 1000", async () => {
+    await expect(parameters.eventConcurrency(given({}))).resolves.toBe(5);
+    await expect(parameters.eventConcurrency(given({ eventConcurrency: "2" }))).resolves.toBe(2);
+    await expect(parameters.eventConcurrency(given({ eventConcurrency: "1000" }))).resolves.toBe(1000);
+  });
+
+  it.each(["1", "0", "1001", "2.5", "five", ""])("refuses %j", async (eventConcurrency) => {
+    await expect(parameters.eventConcurrency(given({ eventConcurrency }))).rejects.toThrow(
+      /"eventConcurrency" parameter must be a whole number from 2 to 1000/,
+    );
   });
 });
 

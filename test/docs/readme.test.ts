@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type * as z from "zod";
+import { ConfigSchema } from "../../shared/config";
 import { decide } from "../../shared/decision/decide";
 import type { DecisionFacts, PeeringStatus } from "../../shared/facts";
 import { loadPolicy, parsePolicy } from "../../shared/policy/load-policy";
@@ -256,5 +257,33 @@ describe("README, The policy: the invalid-policy example", () => {
     expect(code).toBe(1);
     expect(blocks).toContain(err.join("\n").replaceAll(file, "policy.yml"));
     expect(blocks).toContain(serviceError.replaceAll(file, "policy.yml"));
+  });
+});
+
+describe("README, Deploying and Configuration: every parameter and every variable", () => {
+  const serverlessYml = readFileSync(join(ROOT, "serverless.yml"), "utf8");
+  const defaults = serverlessYml.slice(
+    serverlessYml.indexOf("params:\n  default:\n"),
+    serverlessYml.indexOf("\nprovider:"),
+  );
+  const params = [...defaults.matchAll(/^ {4}(\w+):/gm)].map(([, name]) => name ?? "");
+  const documented = (title: string, header: string) =>
+    table(section(title), header).flatMap(([name = ""]) => backticked(name));
+
+  it("finds the deployment parameters in serverless.yml", () => {
+    expect(params).toEqual(
+      expect.arrayContaining(["externalId", "orgId", "memberAccounts", "eventConcurrency"]),
+    );
+  });
+
+  it.each(params)("names the parameter %s in the parameters table", (name) => {
+    expect(documented("Deploying", "| param |")).toContain(name);
+  });
+
+  // Lambda sets AWS_REGION itself; it is the function's own region, never configured.
+  const variables = Object.keys(ConfigSchema.shape).filter((name) => name !== "AWS_REGION");
+
+  it.each(variables)("names the variable %s in the configuration table", (name) => {
+    expect(documented("Configuration", "| variable |")).toContain(name);
   });
 });
