@@ -23,7 +23,8 @@ export const handler = middy(async (_event: unknown, context: Context) => {
   });
   await reportResults(run.results, publisher, { onlyChanges: true, rethrow: false });
   await publisher.publishSummary(run.summary);
-  const log = run.summary.errors.length > 0 || run.summary.failed > 0 ? logger.error : logger.info;
+  const { errors, failed, orphanRoutesFailed } = run.summary;
+  const log = errors.length > 0 || failed > 0 || orphanRoutesFailed > 0 ? logger.error : logger.info;
   log.call(logger, "reconcile summary", { summary: run.summary });
   return run.summary;
 }).use(injectLambdaContext(logger));

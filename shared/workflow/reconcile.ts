@@ -27,6 +27,8 @@ export interface TargetReport {
   connections: number;
   actions: Record<string, number>;
   orphanRoutesRemoved: number;
+  /** Blackhole routes to vanished connections that could not be removed: the next run tries again. */
+  orphanRoutesFailed: number;
   error?: string;
 }
 
@@ -37,6 +39,7 @@ export interface ReconcileSummary {
   changed: number;
   failed: number;
   orphanRoutesRemoved: number;
+  orphanRoutesFailed: number;
   /** EC2 calls not sent because the invocation's time was nearly up: the next run makes them. */
   callsNotSent: number;
   perTarget: TargetReport[];
@@ -46,7 +49,6 @@ export interface ReconcileSummary {
 export interface ReconcileRun {
   summary: ReconcileSummary;
   results: HandleResult[];
-  orphanRemovals: RemovalResult[];
 }
 
 /** A result and the account-region whose listing brought the connection in. */
@@ -124,7 +126,6 @@ export async function reconcile(
   return {
     summary: { ...summarize(targets, swept, orphans, targetErrors), callsNotSent: ctx.sessions.callsNotSent },
     results: swept.map(({ result }) => result),
-    orphanRemovals: orphans.flatMap(({ removals }) => removals),
   };
 }
 
@@ -205,17 +206,17 @@ function summarize(
   const perTarget = targets.map(({ account, region }): TargetReport => {
     const key = targetKey({ account, region });
     const own = swept.filter(({ target }) => targetKey(target) === key).map(({ result }) => result);
-    const removed = orphans
+    const removals = orphans
       .filter(({ target }) => targetKey(target) === key)
-      .flatMap(({ removals }) => removals)
-      .filter((o) => o.result === "removed").length;
+      .flatMap(({ removals }) => removals);
     const reason = targetErrors.get(key);
     return {
       account,
       region,
       connections: own.length,
       actions: countActions(own),
-      orphanRoutesRemoved: removed,
+      orphanRoutesRemoved: removals.filter((o) => o.result === "removed").length,
+      orphanRoutesFailed: removals.filter((o) => o.result === "failed").length,
       ...(targetErrors.has(key) && {
         error: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason),
       }),
@@ -229,6 +230,7 @@ function summarize(
     changed: decided.filter((r) => r.record.changed).length,
     failed: decided.filter((r) => r.failure).length + results.filter((r) => r.kind === "failed").length,
     orphanRoutesRemoved: perTarget.reduce((n, t) => n + t.orphanRoutesRemoved, 0),
+    orphanRoutesFailed: perTarget.reduce((n, t) => n + t.orphanRoutesFailed, 0),
     perTarget,
     errors: perTarget.flatMap((t) =>
       t.error ? [{ account: t.account, region: t.region, error: t.error }] : [],
