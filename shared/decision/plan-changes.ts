@@ -39,6 +39,14 @@ export function planChanges(
       result.notes.push(`${side} side not managed: ${read.reason}`);
       continue;
     }
+    // Under a rule, no destination means the peer VPC's CIDRs could not be read, not that it has none (a
+    // VPC always has one): planning would remove every route of this side and cut a working connection.
+    if (rule && destinations.length === 0) {
+      const reason = "the peer VPC's CIDRs could not be read";
+      result.unmanaged[side] = reason;
+      result.notes.push(`${side} side not changed: ${reason}`);
+      continue;
+    }
     const selector: RouteTableSelector = rule?.routes[side] ?? "none";
     const plan = planSideRoutes({
       ...where,
@@ -47,7 +55,7 @@ export function planChanges(
       destinations,
       connectionId: connection.id,
     });
-    if (rule && selector !== "none" && destinations.length > 0 && plan.length === 0) {
+    if (rule && selector !== "none" && plan.length === 0) {
       result.notes.push(`no ${side} route table matches the rule's selection ${JSON.stringify(selector)}`);
     }
     result.plan.push(...plan);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "../../shared/decision/decide";
-import type { Decision } from "../../shared/decision/decision";
+import type { Decision, Finding } from "../../shared/decision/decision";
 import { decisionTags, TAG_PREFIX } from "../../shared/decision/decision-tags";
+import type { Policy } from "../../shared/policy/schema";
 import { toDecisionRecord } from "../../shared/workflow/decision-record";
 import {
   accepterMain,
@@ -710,5 +711,386 @@ describe("decisionTags", () => {
     ]),
   )("%s", (_, { decision, current, expected }) => {
     expect(decisionTags(decision, current, NOW)).toEqual(expected);
+  });
+});
+
+describe("decide: what each outcome reports and asks for", () => {
+  // Every rule asks for DNS, so a decision without DNS changes shows that its outcome asks for none.
+  const dnsRules = RULES.map((r) => ({ ...r, dnsResolution: true }));
+  const DNS_REJECTING = policy(dnsRules);
+  const DNS_IGNORING = policy(dnsRules, "ignore");
+
+  it.each(
+    named<{
+      name: string;
+      input: FactsInput;
+      policy: Policy;
+      action: Decision["action"];
+      findings: Finding[];
+      dns: string[];
+    }>(
+      [
+        {
+          name: "in transit",
+          input: { status: "provisioning" },
+          policy: DNS_REJECTING,
+          action: "ignore",
+          findings: [],
+          dns: [],
+        },
+        {
+          name: "pending, no requester CIDR",
+          input: { requesterCidrs: [] },
+          policy: DNS_REJECTING,
+          action: "reject",
+          findings: ["rejected"],
+          dns: [],
+        },
+        {
+          name: "pending, no accepter CIDR",
+          input: { accepterCidrs: [] },
+          policy: DNS_REJECTING,
+          action: "reject",
+          findings: ["rejected"],
+          dns: [],
+        },
+        {
+          name: "pending, overlapping CIDRs",
+          input: { accepterCidrs: ["10.20.0.0/16"] },
+          policy: DNS_REJECTING,
+          action: "reject",
+          findings: ["rejected"],
+          dns: [],
+        },
+        {
+          name: "pending, CIDR outside the allowlist, unmatched reject",
+          input: { requesterCidrs: ["10.99.0.0/16"] },
+          policy: DNS_REJECTING,
+          action: "reject",
+          findings: ["rejected"],
+          dns: [],
+        },
+        {
+          name: "pending, CIDR outside the allowlist, unmatched ignore",
+          input: { requesterCidrs: ["10.99.0.0/16"] },
+          policy: DNS_IGNORING,
+          action: "ignore",
+          findings: ["outside-policy"],
+          dns: [],
+        },
+        {
+          name: "pending, empty policy, unmatched ignore",
+          input: {},
+          policy: policy([], "ignore"),
+          action: "ignore",
+          findings: ["outside-policy"],
+          dns: [],
+        },
+        {
+          name: "pending, approved but a route is in the way",
+          input: { requesterTables: [requesterMain(route("10.0.0.0/16", "tgw-0r"))] },
+          policy: DNS_REJECTING,
+          action: "reject",
+          findings: ["rejected", "route-conflict"],
+          dns: [],
+        },
+        {
+          name: "pending, approved",
+          input: {},
+          policy: DNS_REJECTING,
+          action: "accept",
+          findings: [],
+          dns: ["accepter enable", "requester enable"],
+        },
+        {
+          name: "active, governed",
+          input: { status: "active", dnsResolution: { requester: true, accepter: true } },
+          policy: DNS_REJECTING,
+          action: "maintain",
+          findings: [],
+          dns: ["accepter present", "requester present"],
+        },
+        {
+          name: "active, outside policy",
+          input: { status: "active", requesterCidrs: ["10.99.0.0/16"] },
+          policy: DNS_REJECTING,
+          action: "ignore",
+          findings: ["outside-policy"],
+          dns: [],
+        },
+        {
+          name: "deleted, a route still targets it",
+          input: { status: "deleted", requesterTables: [requesterMain(route("10.0.0.0/16", CONNECTION_ID))] },
+          policy: DNS_REJECTING,
+          action: "cleanup",
+          findings: [],
+          dns: [],
+        },
+        {
+          name: "rejected, no route targets it",
+          input: { status: "rejected" },
+          policy: DNS_REJECTING,
+          action: "ignore",
+          findings: [],
+          dns: [],
+        },
+      ],
+      (r) => `${r.name} → ${r.action}, findings [${r.findings.join(", ")}], dns [${r.dns.join(", ")}]`,
+    ),
+  )("%s", (_, { input, policy: p, action, findings, dns }) => {
+    const decision = decide(facts(input), p);
+    expect(decision.action).toBe(action);
+    expect(decision.findings).toEqual(findings);
+    expect(decision.dns.map((d) => `${d.side} ${d.status}`)).toEqual(dns);
+  });
+});
+
+describe("decide: the reasons of a dead connection", () => {
+  it.each(
+    named<{ name: string; input: FactsInput; reasons: string[] }>([
+      {
+        name: "deleted, one route on each side",
+        input: {
+          status: "deleted",
+          accepterTables: [accepterMain(route("10.20.0.0/16", CONNECTION_ID)), accepterPartners()],
+          requesterTables: [requesterMain(route("10.0.0.0/16", CONNECTION_ID))],
+        },
+        reasons: ["connection is deleted; 2 route(s) still target it"],
+      },
+      {
+        name: "expired, no route left",
+        input: { status: "expired" },
+        reasons: ["connection is expired; 0 route(s) still target it"],
+      },
+      {
+        name: "failed, requester side unreadable",
+        input: {
+          status: "failed",
+          accepterTables: [accepterMain(route("10.20.0.0/16", CONNECTION_ID))],
+          requesterTables: { unreadable: "no role in 222222222222" },
+        },
+        reasons: [
+          "connection is failed; 1 route(s) still target it",
+          "requester side not managed: no role in 222222222222",
+        ],
+      },
+      {
+        name: "rejected, neither side readable",
+        input: {
+          status: "rejected",
+          accepterTables: { unreadable: "access denied" },
+          requesterTables: { unreadable: "no role in 222222222222" },
+        },
+        reasons: [
+          "connection is rejected; 0 route(s) still target it",
+          "accepter side not managed: access denied",
+          "requester side not managed: no role in 222222222222",
+        ],
+      },
+    ]),
+  )("%s", (_, { input, reasons }) => {
+    expect(decide(facts(input), POLICY).reasons).toEqual(reasons);
+  });
+});
+
+describe("decide: the note when a rule's selection routes nothing", () => {
+  const approval = (account: string, cidr: string, rule: string) =>
+    `rule '${rule}' approves requester ${account} us-east-1 vpc-0a1b2c3d4e5f60001 with CIDRs ${cidr}`;
+
+  it.each(
+    named<{ name: string; input: FactsInput; reasons: string[]; plan: string[] }>([
+      {
+        name: "tables selected on both sides: no note",
+        input: {},
+        reasons: [approval("222222222222", "10.20.0.0/16", "shared")],
+        plan: [
+          `accepter ${A_MAIN} 10.20.0.0/16 create`,
+          `accepter ${A_PARTNERS} 10.20.0.0/16 create`,
+          `requester ${R_MAIN} 10.0.0.0/16 create`,
+        ],
+      },
+      {
+        name: "routes already present on both sides: no note",
+        input: {
+          accepterTables: [accepterMain(route("10.20.0.0/16", CONNECTION_ID))],
+          requesterTables: [requesterMain(route("10.0.0.0/16", CONNECTION_ID))],
+        },
+        reasons: [approval("222222222222", "10.20.0.0/16", "shared")],
+        plan: [`accepter ${A_MAIN} 10.20.0.0/16 present`, `requester ${R_MAIN} 10.0.0.0/16 present`],
+      },
+      {
+        name: "accepter tags match no table: a note for the accepter side",
+        input: { requesterAccount: "555555555555", requesterCidrs: ["10.55.0.0/16"] },
+        reasons: [
+          approval("555555555555", "10.55.0.0/16", "nothing-tagged"),
+          `no accepter route table matches the rule's selection {"tags":{"peering":"nobody"}}`,
+        ],
+        plan: [],
+      },
+      {
+        name: "requester has no main table: a note for the requester side",
+        input: {
+          requesterAccount: "444444444444",
+          requesterCidrs: ["10.44.0.0/16"],
+          requesterTables: [table("rtb-0request00000other", [route("10.20.0.0/16", "local")])],
+        },
+        reasons: [
+          approval("444444444444", "10.44.0.0/16", "main-only"),
+          `no requester route table matches the rule's selection "main"`,
+        ],
+        plan: [`accepter ${A_MAIN} 10.44.0.0/16 create`],
+      },
+      {
+        name: "requester selection none: no note",
+        input: { requesterAccount: "333333333333", requesterCidrs: ["172.20.0.0/16"] },
+        reasons: [approval("333333333333", "172.20.0.0/16", "partner")],
+        plan: [`accepter ${A_PARTNERS} 172.20.0.0/16 create`],
+      },
+      {
+        name: "requester side unreadable: why, and no note",
+        input: { requesterTables: { unreadable: "no role in 222222222222" } },
+        reasons: [
+          approval("222222222222", "10.20.0.0/16", "shared"),
+          "requester side not managed: no role in 222222222222",
+        ],
+        plan: [`accepter ${A_MAIN} 10.20.0.0/16 create`, `accepter ${A_PARTNERS} 10.20.0.0/16 create`],
+      },
+      {
+        name: "active with no accepter CIDR known: the requester side is left as it is, and why",
+        input: { status: "active", accepterCidrs: [] },
+        reasons: [
+          "rule 'shared' governs this connection",
+          "requester side not changed: the peer VPC's CIDRs could not be read",
+        ],
+        plan: [`accepter ${A_MAIN} 10.20.0.0/16 create`, `accepter ${A_PARTNERS} 10.20.0.0/16 create`],
+      },
+    ]),
+  )("%s", (_, { input, reasons, plan }) => {
+    const decision = decide(facts(input), POLICY);
+    expect(decision.reasons).toEqual(reasons);
+    expect(planOf(decision)).toEqual(plan);
+  });
+
+  it("keeps the requester's routes of an active connection whose accepter CIDRs could not be read", () => {
+    // A VPC always has a CIDR: none read means DescribeVpcs did not show it, not that routes should go.
+    const routed = facts({ status: "active" });
+    const requesterRoutes = decide(routed, POLICY).plan.filter((r) => r.side === "requester");
+    expect(requesterRoutes.length).toBeGreaterThan(0);
+    const tables = routed.requesterRouteTables.readable ? routed.requesterRouteTables.tables : [];
+    const withRoutes = tables.map((table) => ({
+      ...table,
+      routes: [
+        ...table.routes,
+        ...requesterRoutes
+          .filter((r) => r.routeTableId === table.id)
+          .map((r) => ({ destination: r.destination, target: routed.connection.id, state: "active" })),
+      ],
+    }));
+    const unread = {
+      ...routed,
+      accepterCidrs: [],
+      requesterRouteTables: { readable: true as const, tables: withRoutes },
+    };
+
+    const decision = decide(unread, POLICY);
+
+    expect(decision.action).toBe("maintain");
+    expect(decision.removals.filter((r) => r.side === "requester")).toEqual([]);
+    expect(decision.unmanaged).toEqual({ requester: "the peer VPC's CIDRs could not be read" });
+  });
+});
+
+describe("decisionTags: the tags on the connection", () => {
+  const NOW = new Date("2026-11-20T09:14:03.000Z");
+  const decided = (action: Decision["action"], rule?: string): Decision => ({
+    ...decide(facts(), POLICY),
+    action,
+    ...(rule ? { rule } : { rule: undefined }),
+  });
+
+  it.each(
+    named<{
+      name: string;
+      decision: Decision;
+      current: Record<string, string>;
+      expected: Record<string, string>;
+    }>([
+      {
+        name: "accept: under the peering-autopilot: prefix",
+        decision: decided("accept", "shared"),
+        current: {},
+        expected: {
+          "peering-autopilot:decision": "accept",
+          "peering-autopilot:rule": "shared",
+          "peering-autopilot:decided-at": "2026-11-20T09:14:03.000Z",
+        },
+      },
+      {
+        name: "maintain, untagged (accepted by hand): recorded as accepted by its rule",
+        decision: decided("maintain", "shared"),
+        current: {},
+        expected: {
+          "peering-autopilot:decision": "accept",
+          "peering-autopilot:rule": "shared",
+          "peering-autopilot:decided-at": "2026-11-20T09:14:03.000Z",
+        },
+      },
+      {
+        name: "maintain, governed by another rule than its tag says",
+        decision: decided("maintain", "wide"),
+        current: {
+          "peering-autopilot:decision": "accept",
+          "peering-autopilot:rule": "narrow",
+          "peering-autopilot:decided-at": "2026-11-19T00:00:00.000Z",
+        },
+        expected: {
+          "peering-autopilot:decision": "accept",
+          "peering-autopilot:rule": "wide",
+          "peering-autopilot:decided-at": "2026-11-20T09:14:03.000Z",
+        },
+      },
+      {
+        name: "maintain, already tagged as accepted by its rule",
+        decision: decided("maintain", "shared"),
+        current: { "peering-autopilot:decision": "accept", "peering-autopilot:rule": "shared" },
+        expected: {},
+      },
+      {
+        name: "reject: under the peering-autopilot: prefix",
+        decision: decided("reject"),
+        current: { Name: "to-payments" },
+        expected: {
+          "peering-autopilot:decision": "reject",
+          "peering-autopilot:rule": "none",
+          "peering-autopilot:decided-at": "2026-11-20T09:14:03.000Z",
+        },
+      },
+      { name: "cleanup: never tagged", decision: decided("cleanup"), current: {}, expected: {} },
+    ]),
+  )("%s", (_, { decision, current, expected }) => {
+    expect(decisionTags(decision, current, NOW)).toEqual(expected);
+  });
+
+  it("an active connection is governed by the rule its peering-autopilot:rule tag names", () => {
+    const rules = [
+      {
+        name: "narrow",
+        accepter: { accounts: ["111111111111"] },
+        requester: { accounts: ["222222222222"], cidrs: ["10.20.0.0/16"] },
+      },
+      {
+        name: "wide",
+        accepter: { accounts: ["111111111111"] },
+        requester: { accounts: ["222222222222"], cidrs: ["10.16.0.0/12"] },
+      },
+    ];
+    const tagged = (rule: string) =>
+      facts({
+        status: "active",
+        requesterCidrs: ["10.20.0.0/16", "192.168.0.0/16"],
+        tags: { "peering-autopilot:rule": rule },
+      });
+    expect(decide(tagged("wide"), policy(rules)).rule).toBe("wide");
+    expect(decide(tagged("narrow"), policy([...rules].reverse())).rule).toBe("narrow");
   });
 });

@@ -203,7 +203,7 @@ describe("decide, on random policies and facts", () => {
   );
 
   it(
-    "3b. removed are: routes to the connection the plan does not want (accept, maintain), every route to it (reject, cleanup), none (ignore)",
+    "3b. removed are: routes to the connection the plan does not want (accept, maintain; none on a side whose peer CIDRs are unknown), every route to it (reject, cleanup), none (ignore)",
     () => {
       fc.assert(
         fc.property(decisionInputArb, ({ policy, facts }) => {
@@ -212,10 +212,15 @@ describe("decide, on random policies and facts", () => {
           const kept = (side: Side, tableId: string, destination: string) =>
             (decision.action === "accept" || decision.action === "maintain") &&
             planHolds(decision.plan, side, tableId, destination);
+          const routed = decision.action === "accept" || decision.action === "maintain";
+          // The accepter VPC's CIDRs unread: the requester side is left as it is, not emptied.
+          const untouched = (side: Side) =>
+            routed && side === "requester" && facts.accepterCidrs.length === 0;
           const unwanted =
             decision.action === "ignore"
               ? []
               : routesToConnection(facts)
+                  .filter(({ side }) => !untouched(side))
                   .filter(({ side, table, route }) => !kept(side, table.id, route.destination))
                   .map(({ side, table, route }) => `${side} ${table.id} ${route.destination}`)
                   .sort();
