@@ -21,7 +21,7 @@ export function parseCidr(text: string): CidrParseResult {
   }
   const [address, prefix] = ipaddr.parseCIDR(text);
   const family = address.kind();
-  if (family === "ipv4" && !ipaddr.IPv4.isValidFourPartDecimal(text.split("/")[0] ?? "")) {
+  if (family === "ipv4" && !ipaddr.IPv4.isValidFourPartDecimal(text.slice(0, text.lastIndexOf("/")))) {
     return { ok: false, reason: `not a four-part IPv4 CIDR block: '${text}'` };
   }
   const network =
@@ -67,5 +67,6 @@ export function prefixLength(text: string): number {
 export function sameCidr(a: string, b: string): boolean {
   const x = toCidr(a);
   const y = toCidr(b);
-  return x.family === y.family && x.prefix === y.prefix && x.network.toString() === y.network.toString();
+  // The network's text tells the families apart: an IPv6 address always prints with a colon.
+  return x.prefix === y.prefix && x.network.toString() === y.network.toString();
 }

@@ -11,7 +11,7 @@ const MAX_ALIASES = 50;
 export function parsePolicy(text: string, file: string): Policy {
   const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: true, merge: true });
   const yamlProblems = [...doc.errors, ...doc.warnings].map((e) => ({
-    message: (e.message.split("\n")[0] ?? e.message).replace(/:$/, ""),
+    message: e.message.split("\n", 1).join("").replace(/:$/, ""),
   }));
   if (yamlProblems.length > 0) throw new PolicyError(file, yamlProblems);
 
@@ -22,8 +22,8 @@ export function parsePolicy(text: string, file: string): Policy {
     throw new PolicyError(file, [{ message: (error as Error).message }]);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    const found =
-      raw === null || raw === undefined ? "nothing" : Array.isArray(raw) ? "a list" : `a ${typeof raw}`;
+    // An empty or comment-only document is null; toJS never answers undefined.
+    const found = raw === null ? "nothing" : Array.isArray(raw) ? "a list" : `a ${typeof raw}`;
     const message = `expected a YAML mapping with version, unmatched and rules, found ${found} (is the file empty, binary, or not UTF-8?)`;
     throw new PolicyError(file, [{ message }]);
   }
@@ -31,7 +31,7 @@ export function parsePolicy(text: string, file: string): Policy {
   if (!result.success)
     throw new PolicyError(
       file,
-      result.error.issues.map((issue) => toProblem(issue, raw)),
+      result.error.issues.map((issue) => toProblem(issue, raw as { rules?: unknown })),
     );
   return result.data;
 }
@@ -46,21 +46,20 @@ export function loadPolicy(path: string): Policy {
   return parsePolicy(text, path);
 }
 
-function toProblem(issue: z.core.$ZodIssue, raw: unknown): PolicyProblem {
+function toProblem(issue: z.core.$ZodIssue, raw: { rules?: unknown }): PolicyProblem {
   const [top, index, ...rest] = issue.path;
   const message =
     issue.code === "unrecognized_keys" ? `unknown key(s): ${issue.keys.join(", ")}` : issue.message;
   if (top === "rules" && typeof index === "number") {
     const field = formatPath(rest);
-    return { rule: ruleLabel(raw, index), ...(field && { field }), message };
+    // An issue has an index under `rules` only when `rules` is a list.
+    return { rule: ruleLabel(raw.rules as unknown[], index), ...(field && { field }), message };
   }
   const field = formatPath(issue.path);
   return { ...(field && { field }), message };
 }
 
-function ruleLabel(raw: unknown, index: number): string {
-  const rules = (raw as { rules?: unknown } | null)?.rules;
-  if (!Array.isArray(rules)) return `rules[${index}]`;
+function ruleLabel(rules: unknown[], index: number): string {
   const nameOf = (rule: unknown) => (rule as { name?: unknown } | null)?.name;
   const name = nameOf(rules[index]);
   if (typeof name !== "string" || name.length === 0) return `rules[${index}]`;
