@@ -4,6 +4,7 @@ import {
   evaluateRule,
   findApprovingRule,
   isInRemit,
+  isWatched,
   type PeeringRequest,
 } from "../../shared/policy/match-rule";
 import { ACCEPTER, named, policy, REQUESTER, rule } from "../helpers/facts";
@@ -93,6 +94,11 @@ describe("evaluateRule", () => {
         name: "secondary CIDR outside: only it is named",
         input: { cidrs: ["10.20.0.0/16", "100.64.8.0/22"] },
         reason: "requester CIDR 100.64.8.0/22 is not inside 10.16.0.0/12, fd00:16::/32",
+      },
+      {
+        name: "several CIDRs outside: each is named, comma-separated",
+        input: { cidrs: ["10.99.0.0/16", "10.20.0.0/16", "100.64.8.0/22"] },
+        reason: "requester CIDR 10.99.0.0/16, 100.64.8.0/22 is not inside 10.16.0.0/12, fd00:16::/32",
       },
       {
         name: "IPv6 CIDR outside the allowlist",
@@ -254,6 +260,87 @@ describe("isInRemit", () => {
 
   it("nothing is in the remit of an empty policy", () => {
     expect(isInRemit(policy([]), "111111111111", "us-east-1")).toBe(false);
+  });
+});
+
+describe("isWatched: the accepter remit, and requesters a rule names in its requester regions", () => {
+  const watched = policy([
+    {
+      name: "east-accepter",
+      accepter: { accounts: ["111111111111"], regions: ["us-east-1"] },
+      requester: { accounts: ["*"], cidrs: ["10.0.0.0/8"] },
+    },
+    {
+      name: "eu-requester",
+      accepter: { accounts: ["444444444444"] },
+      requester: {
+        accounts: ["222222222222"],
+        regions: ["eu-west-1", "eu-central-1"],
+        cidrs: ["10.0.0.0/8"],
+      },
+    },
+    {
+      name: "requester-anywhere",
+      accepter: { accounts: ["444444444444"] },
+      requester: { accounts: ["333333333333", "*"], cidrs: ["10.0.0.0/8"] },
+    },
+  ]);
+
+  it.each(
+    named(
+      [
+        { name: "accepter, region listed", account: "111111111111", region: "us-east-1", expected: true },
+        {
+          name: "accepter, region not listed",
+          account: "111111111111",
+          region: "eu-west-1",
+          expected: false,
+        },
+        {
+          name: "accepter, rule names no region",
+          account: "444444444444",
+          region: "ap-southeast-2",
+          expected: true,
+        },
+        {
+          name: "requester, first region listed",
+          account: "222222222222",
+          region: "eu-west-1",
+          expected: true,
+        },
+        {
+          name: "requester, second region listed",
+          account: "222222222222",
+          region: "eu-central-1",
+          expected: true,
+        },
+        {
+          name: "requester, region not listed",
+          account: "222222222222",
+          region: "us-east-1",
+          expected: false,
+        },
+        {
+          name: "requester, rule names no requester region",
+          account: "333333333333",
+          region: "sa-east-1",
+          expected: true,
+        },
+        {
+          name: "an account admitted only by '*' is not named",
+          account: "555555555555",
+          region: "us-east-1",
+          expected: false,
+        },
+      ],
+      (r) => `${r.name} → ${r.expected}`,
+    ),
+  )("%s", (_, { account, region, expected }) => {
+    expect(isWatched(watched, account, region)).toBe(expected);
+  });
+
+  it("nothing is watched under an empty policy", () => {
+    expect(isWatched(policy([]), "111111111111", "us-east-1")).toBe(false);
   });
 });
 

@@ -353,10 +353,25 @@ describe("planSideRoutes", () => {
     expect(planned.map((p) => p.routeTableId)).toEqual(tables);
   });
 
-  it("describes a conflict with the route in the way", () => {
-    const [planned] = plan([route("10.20.0.0/16", OTHER_PCX)]);
-    expect(planned && describePlannedRoute(planned)).toBe(
-      `accepter rtb-1 (111111111111 us-east-1): 10.20.0.0/16 conflicts with existing route 10.20.0.0/16 -> ${OTHER_PCX}`,
-    );
+  it.each(
+    named<{ name: string; routes: Route[]; description: string }>([
+      {
+        name: "a route to create",
+        routes: [],
+        description: "accepter rtb-1 (111111111111 us-east-1): 10.20.0.0/16 create",
+      },
+      {
+        name: "a route already present",
+        routes: [route("10.20.0.0/16", CONNECTION_ID)],
+        description: "accepter rtb-1 (111111111111 us-east-1): 10.20.0.0/16 present",
+      },
+      {
+        name: "a conflict, with the route in the way",
+        routes: [route("10.20.0.0/16", OTHER_PCX)],
+        description: `accepter rtb-1 (111111111111 us-east-1): 10.20.0.0/16 conflicts with existing route 10.20.0.0/16 -> ${OTHER_PCX}`,
+      },
+    ]),
+  )("describes %s", (_, { routes, description }) => {
+    expect(plan(routes).map(describePlannedRoute)).toEqual([description]);
   });
 });

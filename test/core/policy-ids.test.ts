@@ -65,3 +65,48 @@ describe("policy ids and regions", () => {
     expect(loads(field, value)).toMatch(new RegExp(`field accepter\\.${field}\\[0\\]: must be`));
   });
 });
+
+/** A one-rule policy whose rule is called `name`: its name back, or the PolicyError's message. */
+const loadsName = (name: string) => {
+  const text = stringify({
+    version: 1,
+    rules: [
+      {
+        name,
+        accepter: { accounts: ["111111111111"] },
+        requester: { accounts: ["222222222222"], cidrs: ["10.16.0.0/12"] },
+      },
+    ],
+  });
+  try {
+    return parsePolicy(text, "names.yml").rules[0]?.name;
+  } catch (error) {
+    if (error instanceof PolicyError) return error.message;
+    throw error;
+  }
+};
+
+describe("rule names", () => {
+  it.each([
+    ["a", "one character"],
+    ["9", "a digit"],
+    ["payments-to-shared", "dashes"],
+    ["Partner_Analytics.v2", "capitals, '_' and '.'"],
+    [`a${"b".repeat(62)}`, "63 characters"],
+  ])("takes %s (%s)", (name, _why) => {
+    expect(loadsName(name)).toBe(name);
+  });
+
+  it.each([
+    ["", "empty"],
+    ["-payments", "a leading dash"],
+    [".payments", "a leading dot"],
+    ["payments to shared", "a space"],
+    ["payments!", "a character after the allowed ones"],
+    ["payments\n", "a trailing newline"],
+    ["payments/shared", "a slash"],
+    [`a${"b".repeat(63)}`, "64 characters"],
+  ])("refuses %j (%s), naming the field", (name, _why) => {
+    expect(loadsName(name)).toMatch(/field name: must be 1-63 letters, digits, '\.', '_' or '-'/);
+  });
+});

@@ -148,6 +148,12 @@ describe("parsePolicy: validation errors name the file, the rule and the field",
         message: /unknown key\(s\): owner/,
       },
       {
+        name: "several unknown keys in a rule, comma-separated",
+        edit: (d) => Object.assign(d.rules[1], { owner: "netops", ticket: "NET-1" }),
+        rule: "second",
+        message: /^unknown key\(s\): owner, ticket$/,
+      },
+      {
         name: "unknown key in a selector",
         edit: (d) => Object.assign(d.rules[1].requester, { account: ["333333333333"] }),
         rule: "second",
@@ -287,6 +293,42 @@ describe("parsePolicy: validation errors name the file, the rule and the field",
         rule: "rules[1]",
         field: "requester.cidrs[1]",
         message: /not a CIDR block/,
+      },
+      {
+        name: "empty rule name: the rule is named by index",
+        edit: (d) => {
+          d.rules[1].name = "";
+        },
+        rule: "rules[1]",
+        field: "name",
+        message: /letters, digits/,
+      },
+      {
+        name: "a rule name that is not a string: the rule is named by index",
+        edit: (d) => {
+          d.rules[0].name = 7;
+        },
+        rule: "rules[0]",
+        field: "name",
+        message: /expected string/,
+      },
+      {
+        name: "a rule that is nothing: named by index",
+        edit: (d) => {
+          d.rules[1] = null;
+        },
+        rule: "rules[1]",
+        message: /expected object/,
+      },
+      {
+        name: "a rule that is nothing does not keep the next one from being named",
+        edit: (d) => {
+          d.rules.unshift(null);
+          d.rules[2].requester.cidrs[0] = "172.20.0.1/16";
+        },
+        rule: "second",
+        field: "requester.cidrs[0]",
+        message: /host bits/,
       },
       {
         name: "missing accepter.accounts",
@@ -509,6 +551,78 @@ describe("parsePolicy: YAML edge cases", () => {
     expect(error.message).toContain(FILE);
     expect(error.problems.length).toBeGreaterThan(0);
     expect(error.problems.map((p) => p.message).join("\n")).toMatch(message);
+  });
+
+  it.each(
+    named([
+      {
+        name: "a duplicate key",
+        text: "version: 1\nversion: 1\nrules: []\n",
+        messages: ["Map keys must be unique at line 2, column 1"],
+      },
+      {
+        name: "a colon inside the message is kept",
+        text: "version: !one 1\nrules: []\n",
+        messages: ["Unresolved tag: !one at line 1, column 10"],
+      },
+      {
+        name: "two problems, one line each",
+        text: "version: 1\nversion: !one 1\nrules: []\n",
+        messages: [
+          "Map keys must be unique at line 2, column 1",
+          "Unresolved tag: !one at line 2, column 10",
+        ],
+      },
+      {
+        name: "tab indentation",
+        text: "version: 1\nrules:\n\t- name: x\n",
+        messages: ["Tabs are not allowed as indentation at line 3, column 1"],
+      },
+      // What the YAML 1.2 spec requires refusing although a lenient parser would guess the meaning.
+      {
+        name: "a comment glued to a quoted value is refused, not dropped",
+        text: `version: 1\nrules:${RULE.replace("name: only", 'name: "only"#the only rule')}`,
+        messages: [
+          "Comments must be separated from other tokens by white space characters at line 3, column 17",
+        ],
+      },
+      {
+        name: "a comment glued to a flow list is refused, not dropped",
+        text: "version: 1\nrules: []#none\n",
+        messages: [
+          "Comments must be separated from other tokens by white space characters at line 2, column 10",
+        ],
+      },
+      {
+        name: "an implicit key across lines in a flow list is refused",
+        text: "version: 1\nrules: [a\n  : b]\n",
+        messages: ["Implicit keys of flow sequence pairs need to be on a single line at line 2, column 10"],
+      },
+    ]),
+  )("a YAML problem is the first line of the parser's message, without its closing colon: %s", (_, row) => {
+    const error = policyError(() => parsePolicy(row.text, FILE));
+    expect(error.problems.map((p) => p.message).sort()).toEqual([...row.messages].sort());
+    expect(error.problems.every((p) => p.rule === undefined && p.field === undefined)).toBe(true);
+  });
+
+  it.each(
+    named([
+      { name: "an empty file", text: "", found: "nothing" },
+      { name: "comments only", text: "# nothing here\n", found: "nothing" },
+      { name: "an explicit null", text: "~\n", found: "nothing" },
+      { name: "a list", text: "- version: 1\n", found: "a list" },
+      { name: "an empty flow list", text: "[]\n", found: "a list" },
+      { name: "a word", text: "policy\n", found: "a string" },
+      { name: "a number", text: "42\n", found: "a number" },
+      { name: "a boolean", text: "true\n", found: "a boolean" },
+    ]),
+  )("a document that is not a mapping says what it is: %s", (_, { text, found }) => {
+    const error = policyError(() => parsePolicy(text, FILE));
+    expect(error.problems).toEqual([
+      {
+        message: `expected a YAML mapping with version, unmatched and rules, found ${found} (is the file empty, binary, or not UTF-8?)`,
+      },
+    ]);
   });
 
   it("anchors and aliases used legitimately load", () => {
