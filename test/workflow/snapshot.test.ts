@@ -1,0 +1,218 @@
+import { describe, expect, it } from "vitest";
+import type { Outcome } from "../../shared/aws/carry-out";
+import type { RemovalResult } from "../../shared/aws/remove-routes";
+import type { PeeringConnection, RouteTable } from "../../shared/facts";
+import {
+  type BulkRead,
+  factsFromSnapshot,
+  recordChanges,
+  recordRemovals,
+  type SweepSnapshot,
+} from "../../shared/workflow/sweep/snapshot";
+import { route, table } from "../helpers/facts";
+
+const HUB = { account: "111111111111", region: "us-east-1" };
+const SPOKE = { account: "222222222222", region: "us-east-1" };
+const HUB_KEY = "111111111111/us-east-1";
+const SPOKE_KEY = "222222222222/us-east-1";
+
+const PCX: PeeringConnection = {
+  id: "pcx-1",
+  status: "active",
+  accepter: { ...HUB, vpcId: "vpc-hub", cidrs: ["10.0.0.0/16"] },
+  requester: { ...SPOKE, vpcId: "vpc-spoke", cidrs: ["10.1.0.0/16"] },
+  tags: {},
+  dnsResolution: { requester: false, accepter: false },
+};
+
+const read = <T>(value: T): BulkRead<T> => ({ kind: "read", value });
+const unreadable = (reason: string) => ({ kind: "unreadable", reason }) as const;
+const failed = (message: string) => ({ kind: "failed", error: new Error(message) }) as const;
+
+/** The hub VPC has two tables (main first), the spoke VPC one; DescribeVpcs gave the hub VPC two CIDRs. */
+function snapshot(
+  overrides: {
+    hubTables?: BulkRead<Map<string, RouteTable[]>>;
+    spokeTables?: BulkRead<Map<string, RouteTable[]>>;
+    cidrs?: BulkRead<Map<string, string[]>>;
+  } = {},
+): SweepSnapshot {
+  return {
+    tables: new Map([
+      [
+        HUB_KEY,
+        overrides.hubTables ??
+          read(
+            new Map([
+              [
+                "vpc-hub",
+                [
+                  table("rtb-hub-main", [route("10.0.0.0/16", "local")]),
+                  table("rtb-hub-apps", [route("10.0.0.0/16", "local"), route("10.9.0.0/16", "pcx-old")]),
+                ],
+              ],
+            ]),
+          ),
+      ],
+      [SPOKE_KEY, overrides.spokeTables ?? read(new Map([["vpc-spoke", [table("rtb-spoke")]]]))],
+    ]),
+    accepterCidrs: new Map([
+      [HUB_KEY, overrides.cidrs ?? read(new Map([["vpc-hub", ["10.0.0.0/16", "10.2.0.0/16"]]]))],
+    ]),
+  };
+}
+
+function routesIn(state: SweepSnapshot, key: string, routeTableId: string) {
+  const tables = state.tables.get(key);
+  if (tables?.kind !== "read") throw new Error(`${key} was not read`);
+  return [...tables.value.values()].flat().find((t) => t.id === routeTableId)?.routes;
+}
+
+const at = (
+  where: { account: string; region: string },
+  routeTableId: string,
+  side: "accepter" | "requester" = "accepter",
+) => ({
+  side,
+  ...where,
+  routeTableId,
+});
+
+function outcome(
+  routes: { where: ReturnType<typeof at>; destination: string; result: "created" | "present" | "failed" }[],
+  removed: RemovalResult[] = [],
+): Outcome {
+  return {
+    connection: "unchanged",
+    routes: routes.map(({ where, destination, result }) =>
+      result === "failed"
+        ? { route: { ...where, destination, status: "create" }, result, error: "InternalError" }
+        : { route: { ...where, destination, status: "create" }, result },
+    ),
+    removed,
+    dns: [],
+    tagged: true,
+  };
+}
+
+describe("factsFromSnapshot: what a failed or unreadable read leaves", () => {
+  it.each([
+    [
+      "the accepter side's route tables",
+      { hubTables: failed("accepter tables throttled") },
+      "accepter tables throttled",
+    ],
+    [
+      "the requester side's route tables",
+      { spokeTables: failed("requester tables throttled") },
+      "requester tables throttled",
+    ],
+    ["the accepter VPC's CIDRs", { cidrs: failed("DescribeVpcs throttled") }, "DescribeVpcs throttled"],
+  ] as const)(
+    "is the read's own error when %s failed for now: nothing is decided on half the facts",
+    (_, overrides, message) => {
+      expect(factsFromSnapshot(snapshot(overrides), PCX)).toEqual({ error: new Error(message) });
+    },
+  );
+
+  it("has no accepter CIDRs when DescribeVpcs no longer shows the VPC (it is gone), not the connection's copy", () => {
+    const result = factsFromSnapshot(snapshot({ cidrs: read(new Map()) }), PCX);
+    expect("facts" in result && result.facts.accepterCidrs).toEqual([]);
+  });
+
+  it("says why the accepter side is unreadable, and still gives the readable requester side", () => {
+    const result = factsFromSnapshot(snapshot({ hubTables: unreadable("no role in 111111111111") }), PCX);
+    expect("facts" in result && result.facts).toMatchObject({
+      accepterCidrs: ["10.0.0.0/16", "10.2.0.0/16"],
+      accepterRouteTables: { readable: false, reason: "no role in 111111111111" },
+      requesterRouteTables: { readable: true, tables: [{ id: "rtb-spoke" }] },
+    });
+  });
+});
+
+describe("recordChanges and recordRemovals: the snapshot later phases decide on", () => {
+  it("adds a created route to the table it was made in, not to another table of the VPC", () => {
+    const state = snapshot();
+    recordChanges(
+      state,
+      "pcx-1",
+      outcome([{ where: at(HUB, "rtb-hub-apps"), destination: "10.1.0.0/16", result: "created" }]),
+    );
+    expect(routesIn(state, HUB_KEY, "rtb-hub-main")).toEqual([route("10.0.0.0/16", "local")]);
+    expect(routesIn(state, HUB_KEY, "rtb-hub-apps")).toEqual([
+      route("10.0.0.0/16", "local"),
+      route("10.9.0.0/16", "pcx-old"),
+      route("10.1.0.0/16", "pcx-1", "active"),
+    ]);
+  });
+
+  it("adds nothing for a route that was already present or failed to be made", () => {
+    const state = snapshot();
+    recordChanges(
+      state,
+      "pcx-1",
+      outcome([
+        { where: at(HUB, "rtb-hub-apps"), destination: "10.1.0.0/16", result: "present" },
+        { where: at(HUB, "rtb-hub-apps"), destination: "10.3.0.0/16", result: "failed" },
+      ]),
+    );
+    expect(routesIn(state, HUB_KEY, "rtb-hub-apps")).toEqual([
+      route("10.0.0.0/16", "local"),
+      route("10.9.0.0/16", "pcx-old"),
+    ]);
+  });
+
+  it.each([
+    ["its account-region's tables were unreadable", { spokeTables: unreadable("no role") }],
+    ["its account-region's read failed for now", { spokeTables: failed("throttled") }],
+  ] as const)("leaves the snapshot as it was, without failing, for a route made where %s", (_, overrides) => {
+    const state = snapshot(overrides);
+    const before = structuredClone(state);
+    recordChanges(
+      state,
+      "pcx-1",
+      outcome(
+        [{ where: at(SPOKE, "rtb-spoke", "requester"), destination: "10.0.0.0/16", result: "created" }],
+        [
+          {
+            route: { ...at(SPOKE, "rtb-spoke", "requester"), destination: "10.9.0.0/16" },
+            result: "removed",
+          },
+        ],
+      ),
+    );
+    expect(state).toEqual(before);
+  });
+
+  it("leaves the snapshot as it was for routes in an account-region or table the sweep never read", () => {
+    const state = snapshot();
+    const before = structuredClone(state);
+    const elsewhere = { account: "333333333333", region: "us-east-1" };
+    recordChanges(
+      state,
+      "pcx-1",
+      outcome(
+        [
+          { where: at(elsewhere, "rtb-elsewhere"), destination: "10.1.0.0/16", result: "created" },
+          { where: at(HUB, "rtb-not-read"), destination: "10.1.0.0/16", result: "created" },
+        ],
+        [{ route: { ...at(elsewhere, "rtb-elsewhere"), destination: "10.9.0.0/16" }, result: "removed" }],
+      ),
+    );
+    expect(state).toEqual(before);
+  });
+
+  it.each([
+    ["removed now", "removed", []],
+    ["found already absent", "already absent", []],
+    ["whose removal failed (it is still there)", "failed", [route("10.9.0.0/16", "pcx-old")]],
+  ] as const)("takes out of its table only a route %s", (_, result, left) => {
+    const state = snapshot();
+    const where = { ...at(HUB, "rtb-hub-apps"), destination: "10.9.0.0/16" };
+    recordRemovals(state, [
+      result === "failed" ? { route: where, result, error: "InternalError" } : { route: where, result },
+    ]);
+    expect(routesIn(state, HUB_KEY, "rtb-hub-apps")).toEqual([route("10.0.0.0/16", "local"), ...left]);
+    expect(routesIn(state, HUB_KEY, "rtb-hub-main")).toEqual([route("10.0.0.0/16", "local")]);
+  });
+});
