@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { requestPeering, vpcCidrEvent, type World } from "../../model";
 import { ACCEPTER, REQUESTER, useService } from "./harness";
-import { sharedServices } from "./worlds";
+import { addShadowingRoute, sharedServices } from "./worlds";
 
 /**
  * When carrying a decision out fails, the invocation fails (so that it is retried) with an error that
@@ -42,13 +42,7 @@ describe("a decision that could not be carried out", () => {
   it("keeps the planned route conflict in the record of a rejection that could not be sent", async () => {
     const world = service.world();
     const { shared, app, sharedPrivate } = service.ids();
-    // A more specific route to a transit gateway would shadow the route the request needs.
-    world.routeTable(sharedPrivate).routes.push({
-      destination: "10.20.4.0/24",
-      target: { transitGatewayId: "tgw-0123456789abcdef0" },
-      state: "active",
-      origin: "CreateRoute",
-    });
+    addShadowingRoute(world, sharedPrivate);
     world.failNext({ operation: "RejectVpcPeeringConnection", error: "UnauthorizedOperation" });
     const { connectionId, event } = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type PublishedEvent, requestPeering, type World } from "../../model";
 import { ACCEPTER, REQUESTER, useService } from "./harness";
-import { sharedServices } from "./worlds";
+import { addShadowingRoute, sharedServices } from "./worlds";
 
 /**
  * The notification topic gets exactly the Peering Decisions marked `notify`, and `notify` is true
@@ -19,13 +19,7 @@ describe("notifications for requests the service decides", () => {
   it("marks a request rejected for a route conflict, with both findings", async () => {
     const world = service.world();
     const { shared, app, sharedPrivate } = service.ids();
-    // A more specific route to a transit gateway would shadow the route the request needs.
-    world.routeTable(sharedPrivate).routes.push({
-      destination: "10.20.4.0/24",
-      target: { transitGatewayId: "tgw-0123456789abcdef0" },
-      state: "active",
-      origin: "CreateRoute",
-    });
+    addShadowingRoute(world, sharedPrivate);
     const { connectionId, event } = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared });
 
     await service.invoke(event);

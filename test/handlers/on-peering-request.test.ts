@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { requestPeering } from "../../model";
 import { ACCEPTER, REQUESTER, routesOf, SHARED_VPC, useService } from "./harness";
-import { sharedServices } from "./worlds";
+import { addShadowingRoute, sharedServices } from "./worlds";
 
 describe("an approved cross-account request in the accepter's region", () => {
   const service = useService(sharedServices);
@@ -137,12 +137,7 @@ describe("requests the policy does not approve", () => {
   it("rejects a request whose route would be shadowed by a more specific route in our tables", async () => {
     const world = service.world();
     const { shared, app, sharedPrivate } = service.ids();
-    world.routeTable(sharedPrivate).routes.push({
-      destination: "10.20.4.0/24",
-      target: { transitGatewayId: "tgw-0123456789abcdef0" },
-      state: "active",
-      origin: "CreateRoute",
-    });
+    addShadowingRoute(world, sharedPrivate);
     const { connectionId, event } = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared });
 
     const result = await service.invoke(event);

@@ -77,3 +77,16 @@ rules:
     accepter: { accounts: ["${ACCEPTER}"], regions: ["us-east-1"] }
     requester: { accounts: ["${REQUESTER}"], cidrs: ["10.0.0.0/8"] }
 `;
+
+/**
+ * A more specific route to a transit gateway in `routeTableId`: it would shadow part of a peer's
+ * 10.20.0.0/16, so a request from that peer conflicts with it.
+ */
+export function addShadowingRoute(world: World, routeTableId: string): void {
+  world.routeTable(routeTableId).routes.push({
+    destination: "10.20.4.0/24",
+    target: { transitGatewayId: "tgw-0123456789abcdef0" },
+    state: "active",
+    origin: "CreateRoute",
+  });
+}
