@@ -37,19 +37,23 @@ export function copyService(root: string): string {
  * option to build elsewhere: run in the checkout, it would delete the user's `.serverless/`.
  */
 export function packageService(root: string, into: string, params: string[] = BENCH_PARAMS): void {
+  const run = serverlessInCopy(root, ["package", "--package", resolve(into), ...params]);
+  if (run.status !== 0) {
+    throw new Error(`serverless package failed (${run.status ?? run.signal}):\n${run.stdout}\n${run.stderr}`);
+  }
+}
+
+/** `serverless <args>` offline and without credentials, in a copy of the service (see packageService). */
+export function serverlessInCopy(root: string, args: string[]) {
   const copy = copyService(root);
   try {
     const env = { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" };
-    const run = spawnSync("npx", ["serverless", "package", "--package", resolve(into), ...params], {
+    return spawnSync("npx", ["serverless", ...args], {
       cwd: copy,
       env,
       encoding: "utf8",
+      maxBuffer: 16 * 1024 * 1024,
     });
-    if (run.status !== 0) {
-      throw new Error(
-        `serverless package failed (${run.status ?? run.signal}):\n${run.stdout}\n${run.stderr}`,
-      );
-    }
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }

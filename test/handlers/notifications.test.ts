@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type PublishedEvent, requestPeering, type World } from "../../model";
-import { ACCEPTER, REQUESTER, useService } from "./harness";
-import { addShadowingRoute, sharedServices } from "./worlds";
+import { REQUESTER, useService } from "./harness";
+import { addShadowingRoute, ONLY_EU_OR_PENDING, sharedServices } from "./worlds";
 
 /**
  * The notification topic gets exactly the Peering Decisions marked `notify`, and `notify` is true
@@ -69,14 +69,7 @@ describe("notifications for requests the service decides", () => {
 describe("notifications with unmatched: ignore", () => {
   const service = useService(sharedServices, {
     env: BUS,
-    policy: `
-version: 1
-unmatched: ignore
-rules:
-  - name: only-eu
-    accepter: { accounts: ["${ACCEPTER}"] }
-    requester: { accounts: ["${REQUESTER}"], regions: ["eu-west-1"], cidrs: ["10.0.0.0/8"] }
-`,
+    policy: ONLY_EU_OR_PENDING,
   });
 
   it("marks a request left pending for a person as outside the policy", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { requestPeering } from "../../model";
 import { ACCEPTER, REQUESTER, routesOf, SHARED_VPC, useService } from "./harness";
-import { addShadowingRoute, sharedServices } from "./worlds";
+import { addShadowingRoute, ONLY_EU_OR_PENDING, sharedServices } from "./worlds";
 
 describe("an approved cross-account request in the accepter's region", () => {
   const service = useService(sharedServices);
@@ -158,14 +158,7 @@ describe("requests the policy does not approve", () => {
 
 describe("unmatched: ignore", () => {
   const service = useService(sharedServices, {
-    policy: `
-version: 1
-unmatched: ignore
-rules:
-  - name: only-eu
-    accepter: { accounts: ["${ACCEPTER}"] }
-    requester: { accounts: ["${REQUESTER}"], regions: ["eu-west-1"], cidrs: ["10.0.0.0/8"] }
-`,
+    policy: ONLY_EU_OR_PENDING,
   });
 
   it("leaves an unapproved request pending for a person and changes nothing", async () => {

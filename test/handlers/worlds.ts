@@ -90,3 +90,13 @@ export function addShadowingRoute(world: World, routeTableId: string): void {
     origin: "CreateRoute",
   });
 }
+
+/** A policy that approves only requesters in eu-west-1 and leaves every other request pending for a person. */
+export const ONLY_EU_OR_PENDING = `
+version: 1
+unmatched: ignore
+rules:
+  - name: only-eu
+    accepter: { accounts: ["${ACCEPTER}"] }
+    requester: { accounts: ["${REQUESTER}"], regions: ["eu-west-1"], cidrs: ["10.0.0.0/8"] }
+`;

@@ -1,9 +1,7 @@
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { promisify } from "node:util";
-import { copyService } from "../../../bench/package-service";
+import { serverlessInCopy } from "../../../bench/package-service";
 import type { Template } from "./cloudformation";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
@@ -49,21 +47,14 @@ export async function packageService(
 }
 
 /**
- * `serverless <args>` offline, without credentials; rejects with its output when it fails. It runs in a
- * copy of the service: osls empties `.serverless/` of its working directory, a user's included.
+ * `serverless <args>` offline, without credentials, in a copy of the service (osls empties `.serverless/`
+ * of its working directory, a user's included); rejects with its output when it fails.
  */
 export async function runServerless(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" };
-  const copy = copyService(ROOT);
-  try {
-    return await promisify(execFile)("npx", ["serverless", ...args], {
-      env,
-      cwd: copy,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-  } finally {
-    rmSync(copy, { recursive: true, force: true });
-  }
+  const { status, stdout, stderr } = serverlessInCopy(ROOT, args);
+  if (status !== 0)
+    throw Object.assign(new Error(`serverless ${args[0]} failed (${status})`), { stdout, stderr });
+  return { stdout, stderr };
 }
 
 export const paramArgs = (params: Record<string, string>) =>
