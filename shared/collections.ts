@@ -5,9 +5,12 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   );
 }
 
+/** A list known to hold at least one item, as every group of `groupBy` does. */
+export type NonEmpty<T> = [T, ...T[]];
+
 /** Items grouped by key, groups and items in their first-seen order. */
-export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, NonEmpty<T>> {
+  const groups = new Map<string, NonEmpty<T>>();
   for (const item of items) {
     const k = key(item);
     const group = groups.get(k);

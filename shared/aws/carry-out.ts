@@ -3,7 +3,7 @@ import {
   type EC2Client,
   RejectVpcPeeringConnectionCommand,
 } from "@aws-sdk/client-ec2";
-import { chunks, groupBy } from "../collections";
+import { chunks, groupBy, type NonEmpty } from "../collections";
 import type { Decision } from "../decision/decision";
 import { applyRoutes, type RouteResult } from "./apply-routes";
 import { ActivationTimeoutError } from "./aws-errors";
@@ -67,12 +67,12 @@ export async function carryOutAll(
 
   await Promise.all([
     ...[...groupBy(ofAction("accept"), accepterKey).values()].map((group) => acceptInChunks(group, options)),
-    ...ofAction("reject", "maintain", "cleanup", "ignore").map((job) =>
+    ...ofAction("reject", "maintain", "cleanup").map((job) =>
       step(job, () => applyChanges(job, options.sessions)),
     ),
   ]);
 
-  await tagDecisions(ofAction("accept", "maintain", "cleanup", "ignore"), options);
+  await tagDecisions(ofAction("accept", "maintain"), options);
   return jobs.map(({ outcome, error }) => (error === undefined ? { outcome } : { outcome, error }));
 }
 
@@ -95,9 +95,8 @@ async function step(job: Job, work: () => Promise<void>): Promise<void> {
 // Accepted connections awaited with one describe; small enough that routes follow accepts closely.
 const ACCEPT_CHUNK = 10;
 
-async function acceptInChunks(group: Job[], options: CarryOutOptions): Promise<void> {
-  const first = group[0];
-  if (!first) return;
+async function acceptInChunks(group: NonEmpty<Job>, options: CarryOutOptions): Promise<void> {
+  const [first] = group;
   const ec2 = options.sessions.ec2(first.decision.accepter.account, first.decision.accepter.region);
   const followUps: Promise<unknown>[] = [];
   for (const chunk of chunks(group, ACCEPT_CHUNK)) {

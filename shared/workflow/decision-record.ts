@@ -23,7 +23,7 @@ export interface DecisionRecord {
   status: string;
   accepter: Decision["accepter"];
   requester: Decision["requester"];
-  connection?: Outcome["connection"];
+  connection: Outcome["connection"];
   routes: {
     created: RouteRef[];
     present: RouteRef[];
@@ -40,26 +40,25 @@ export interface DecisionRecord {
   error?: { name: string; message: string };
 }
 
-export function toDecisionRecord(decision: Decision, outcome?: Outcome, error?: Error): DecisionRecord {
-  const results: RouteResult[] = outcome?.routes ?? [];
+export function toDecisionRecord(decision: Decision, outcome: Outcome, error?: Error): DecisionRecord {
+  const results: RouteResult[] = outcome.routes;
   const pick = (kind: RouteResult["result"]) => results.filter((r) => r.result === kind).map(toRouteRef);
-  const removed = (outcome?.removed ?? []).filter((r) => r.result === "removed").map((r) => ({ ...r.route }));
-  const failedRemovals = (outcome?.removed ?? []).flatMap((r) =>
+  const removed = outcome.removed.filter((r) => r.result === "removed").map((r) => ({ ...r.route }));
+  const failedRemovals = outcome.removed.flatMap((r) =>
     r.result === "failed" ? [{ ...r.route, error: r.error }] : [],
   );
-  const dns = (outcome?.dns ?? []).map(({ change, ...rest }) => ({
+  const dns = outcome.dns.map(({ change, ...rest }) => ({
     side: change.side,
     account: change.account,
     region: change.region,
     ...rest,
   }));
   const changed =
-    outcome !== undefined &&
-    (outcome.connection !== "unchanged" ||
-      outcome.tagged ||
-      results.some((r) => r.result === "created") ||
-      removed.length > 0 ||
-      dns.some((d) => d.result === "enabled"));
+    outcome.connection !== "unchanged" ||
+    outcome.tagged ||
+    results.some((r) => r.result === "created") ||
+    removed.length > 0 ||
+    dns.some((d) => d.result === "enabled");
   return {
     connectionId: decision.connectionId,
     action: decision.action,
@@ -69,18 +68,18 @@ export function toDecisionRecord(decision: Decision, outcome?: Outcome, error?: 
     status: decision.status,
     accepter: decision.accepter,
     requester: decision.requester,
-    ...(outcome && { connection: outcome.connection }),
+    connection: outcome.connection,
     routes: {
       created: pick("created"),
       present: pick("present"),
       // A rejected request's conflicts are in its plan; a carried-out plan's in its results.
-      conflicting: outcome?.routes.length ? pick("conflicting") : plannedConflicts(decision),
+      conflicting: outcome.routes.length ? pick("conflicting") : plannedConflicts(decision),
       removed,
       failed: [...pick("failed"), ...failedRemovals],
     },
     dns,
     unmanaged: decision.unmanaged,
-    tagged: outcome?.tagged ?? false,
+    tagged: outcome.tagged,
     changed,
     ...(error && { error: { name: error.name, message: error.message } }),
   };

@@ -15,7 +15,13 @@ import {
 } from "./handle-connection";
 import { type Assignment, assignConnections, type Listing, targetKey } from "./sweep/assign";
 import { readSnapshot } from "./sweep/read-snapshot";
-import { factsFromSnapshot, recordChanges, recordRemovals, type SweepSnapshot } from "./sweep/snapshot";
+import {
+  bulkReadAt,
+  factsFromSnapshot,
+  recordChanges,
+  recordRemovals,
+  type SweepSnapshot,
+} from "./sweep/snapshot";
 import { type SweepTarget, sweepTargets } from "./sweep-targets";
 
 const SWEPT_STATUSES = ["pending-acceptance", "active", "deleted", "rejected", "expired", "failed"];
@@ -77,12 +83,11 @@ export async function reconcile(
     listConnections(ctx.sessions.ec2(target.account, target.region), SWEPT_STATUSES),
   );
   const listings: Listing[] = [];
-  targets.forEach((target, i) => {
-    const result = listed[i];
-    if (result?.status === "fulfilled")
-      listings.push({ target, connections: result.value.map(toPeeringConnection) });
-    else targetErrors.set(targetKey(target), result?.reason);
-  });
+  for (const result of listed) {
+    if (result.status === "fulfilled")
+      listings.push({ target: result.item, connections: result.value.map(toPeeringConnection) });
+    else targetErrors.set(targetKey(result.item), result.reason);
+  }
 
   const assignment = assignConnections(ctx.policy, targets, listings);
   const snapshot = await readSnapshot(
@@ -171,11 +176,10 @@ async function removeOrphanRoutes(
   targetErrors: Map<string, unknown>,
 ) {
   const settled = await settleWithConcurrency(listings, concurrency, async ({ target, connections }) => {
-    const tables = snapshot.tables.get(targetKey(target));
-    if (tables?.kind === "failed") throw tables.error;
+    const tables = bulkReadAt(snapshot.tables, target);
+    if (tables.kind === "failed") throw tables.error;
     // Listed but its route tables cannot be read: a role missing a permission, which the summary must name.
-    if (tables?.kind === "unreadable") throw new Error(tables.reason);
-    if (tables?.kind !== "read") return [];
+    if (tables.kind === "unreadable") throw new Error(tables.reason);
     const visible = new Set(connections.map((c) => c.id));
     const candidates = planOrphanRemovals(target, [...tables.value.values()].flat(), visible);
     if (candidates.length === 0) return [];
@@ -187,10 +191,10 @@ async function removeOrphanRoutes(
       candidates.filter((c) => !stillThere.has(c.connectionId)),
     );
   });
-  return listings.map(({ target }, i) => {
-    const result = settled[i];
-    if (result?.status === "rejected") targetErrors.set(targetKey(target), result.reason);
-    const removals = result?.status === "fulfilled" ? result.value : [];
+  return settled.map((result) => {
+    const { target } = result.item;
+    if (result.status === "rejected") targetErrors.set(targetKey(target), result.reason);
+    const removals = result.status === "fulfilled" ? result.value : [];
     recordRemovals(snapshot, removals);
     return { target, removals };
   });

@@ -24,8 +24,7 @@ export async function reportResults(
     throw error;
   }
   if (!options.rethrow) return;
-  const failure = results.find((r) => r.kind !== "skipped" && r.failure);
-  if (failure && failure.kind !== "skipped" && failure.failure) throw failure.failure;
+  for (const result of results) if (result.kind !== "skipped" && result.failure) throw result.failure;
 }
 
 function logResult(result: HandleResult): void {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Outcome } from "../../shared/aws/carry-out";
 import { decide } from "../../shared/decision/decide";
 import type { Decision, Finding } from "../../shared/decision/decision";
 import { decisionTags, TAG_PREFIX } from "../../shared/decision/decision-tags";
@@ -205,7 +206,8 @@ describe("decide: guards no rule can switch off", () => {
       `accepter ${A_PARTNERS} 10.20.0.0/16 create`,
       `requester ${R_MAIN} 10.0.0.0/16 conflict`,
     ]);
-    expect(toDecisionRecord(decision).routes.conflicting).toEqual([
+    const nothingDone: Outcome = { connection: "unchanged", routes: [], removed: [], dns: [], tagged: false };
+    expect(toDecisionRecord(decision, nothingDone).routes.conflicting).toEqual([
       {
         side: "requester",
         account: "222222222222",

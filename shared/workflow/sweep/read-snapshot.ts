@@ -7,9 +7,12 @@ import { targetKey } from "./assign";
 import type { BulkRead, SweepSnapshot } from "./snapshot";
 
 interface Place extends SweepTarget {
-  /** The VPCs whose tables or CIDRs are wanted; none means every table of the account-region. */
-  vpcIds?: Set<string>;
+  /** The VPCs whose tables or CIDRs are wanted. */
+  vpcIds: Set<string>;
 }
+
+/** Where route tables are read: none named means every table of the account-region. */
+type TablePlace = SweepTarget & Partial<Pick<Place, "vpcIds">>;
 
 /**
  * Reads in bulk what the sweep's decisions need: one paginated route-table read per account-region
@@ -23,7 +26,7 @@ export async function readSnapshot(
   connections: readonly PeeringConnection[],
   concurrency: number,
 ): Promise<SweepSnapshot> {
-  const tablePlaces = new Map<string, Place>(swept.map((target) => [targetKey(target), { ...target }]));
+  const tablePlaces = new Map<string, TablePlace>(swept.map((target) => [targetKey(target), { ...target }]));
   const cidrPlaces = new Map<string, Place>();
   for (const { accepter, requester } of connections) {
     for (const side of [accepter, requester]) wantVpc(tablePlaces, side);
@@ -36,34 +39,37 @@ export async function readSnapshot(
   return { tables, accepterCidrs };
 }
 
-async function readEach<T>(
-  places: Map<string, Place>,
+async function readEach<P, T>(
+  places: Map<string, P>,
   concurrency: number,
-  read: (place: Place) => Promise<BulkRead<T>>,
+  read: (place: P) => Promise<BulkRead<T>>,
 ): Promise<Map<string, BulkRead<T>>> {
   const list = [...places];
   const settled = await settleWithConcurrency(list, concurrency, ([, place]) => read(place));
   return new Map(
-    list.map(([key], i) => {
-      const result = settled[i];
-      return [key, result?.status === "fulfilled" ? result.value : failed(result?.reason)];
-    }),
+    settled.map((result) => [
+      result.item[0],
+      result.status === "fulfilled" ? result.value : failed(result.reason),
+    ]),
   );
 }
 
-function wantVpc(places: Map<string, Place>, side: { account: string; region: string; vpcId: string }) {
+function wantVpc(places: Map<string, TablePlace>, side: { account: string; region: string; vpcId: string }) {
   const key = targetKey(side);
   const place = places.get(key);
   if (!place) places.set(key, { account: side.account, region: side.region, vpcIds: new Set([side.vpcId]) });
   else place.vpcIds?.add(side.vpcId);
 }
 
-async function readTables(sessions: AwsSessions, place: Place): Promise<BulkRead<Map<string, RouteTable[]>>> {
+async function readTables(
+  sessions: AwsSessions,
+  place: TablePlace,
+): Promise<BulkRead<Map<string, RouteTable[]>>> {
   return asBulkRead(await readTablesWhereReachable(sessions, place, place.vpcIds && [...place.vpcIds]));
 }
 
 async function readCidrs(sessions: AwsSessions, place: Place): Promise<BulkRead<Map<string, string[]>>> {
-  return asBulkRead(await readCidrsWhereReachable(sessions, place, [...(place.vpcIds ?? [])]));
+  return asBulkRead(await readCidrsWhereReachable(sessions, place, [...place.vpcIds]));
 }
 
 function asBulkRead<T>(read: ReadByVpc<T>): BulkRead<Map<string, T>> {

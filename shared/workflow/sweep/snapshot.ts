@@ -25,9 +25,9 @@ export function factsFromSnapshot(
   connection: PeeringConnection,
 ): { facts: DecisionFacts } | { error: Error } {
   const { accepter, requester } = connection;
-  const cidrs = lookup(snapshot.accepterCidrs, accepter);
-  const accepterTables = lookup(snapshot.tables, accepter);
-  const requesterTables = lookup(snapshot.tables, requester);
+  const cidrs = bulkReadAt(snapshot.accepterCidrs, accepter);
+  const accepterTables = bulkReadAt(snapshot.tables, accepter);
+  const requesterTables = bulkReadAt(snapshot.tables, requester);
   if (cidrs.kind === "failed") return { error: cidrs.error };
   if (accepterTables.kind === "failed") return { error: accepterTables.error };
   if (requesterTables.kind === "failed") return { error: requesterTables.error };
@@ -42,7 +42,11 @@ export function factsFromSnapshot(
   };
 }
 
-function lookup<T>(reads: Map<string, BulkRead<T>>, where: { account: string; region: string }): BulkRead<T> {
+/** The read of one account-region; one the sweep did not make counts as failed. */
+export function bulkReadAt<T>(
+  reads: Map<string, BulkRead<T>>,
+  where: { account: string; region: string },
+): BulkRead<T> {
   return (
     reads.get(targetKey(where)) ?? {
       kind: "failed",
