@@ -49,6 +49,8 @@ export interface PeeringConnection {
   tags: Record<string, string>;
   /** Whether each side already resolves the other side's private DNS names (its peering options). */
   dnsResolution: { requester: boolean; accepter: boolean };
+  /** When a pending request expires (ISO 8601): EC2 sets it 7 days after the request was made. */
+  expiresAt?: string;
 }
 
 /** What is known of one side's route tables: read, or not readable (and why). */
@@ -64,4 +66,11 @@ export interface DecisionFacts {
   /** Each side's tables are read in its own account, through a role that may not be available. */
   accepterRouteTables: RouteTablesRead;
   requesterRouteTables: RouteTablesRead;
+  /** When the facts were read (ISO 8601): how long a pending request has left is judged against it. */
+  readAt?: string;
+  /**
+   * Who tagged the connection with `peering-approval`, as the CloudTrail event that triggered this
+   * decision names them (principal ARN). Only the tag read from EC2 says what the answer is.
+   */
+  answeredBy?: string;
 }

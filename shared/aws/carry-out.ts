@@ -72,7 +72,11 @@ export async function carryOutAll(
     ),
   ]);
 
-  await tagDecisions(ofAction("accept", "maintain"), options);
+  // Parked and dead connections are tagged too: what was announced about them is announced once.
+  await tagDecisions(
+    jobs.filter((job) => job.decision.action !== "reject"),
+    options,
+  );
   return jobs.map(({ outcome, error }) => (error === undefined ? { outcome } : { outcome, error }));
 }
 

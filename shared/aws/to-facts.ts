@@ -15,6 +15,7 @@ export function toPeeringConnection(pcx: VpcPeeringConnection): PeeringConnectio
     requester: toPeeringSide(pcx.RequesterVpcInfo),
     accepter: toPeeringSide(pcx.AccepterVpcInfo),
     tags: toTagMap(pcx.Tags),
+    ...(pcx.ExpirationTime && { expiresAt: new Date(pcx.ExpirationTime).toISOString() }),
     dnsResolution: {
       requester: pcx.RequesterVpcInfo?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc === true,
       accepter: pcx.AccepterVpcInfo?.PeeringOptions?.AllowDnsResolutionFromRemoteVpc === true,

@@ -3,8 +3,10 @@ import type { DecisionFacts } from "../facts";
 import { evaluateRule, findApprovingRule } from "../policy/match-rule";
 import type { Policy, Rule } from "../policy/schema";
 import { describePlannedRoute } from "../routes/plan-routes";
+import { APPROVAL_TAG, type ApprovalAnswer, readApprovalTag } from "./approval-tag";
 import type { Decision, Finding } from "./decision";
-import { TAG_PREFIX } from "./decision-tags";
+import { DECISION_TAG, EXPIRY_ANNOUNCED_TAG, RULE_TAG } from "./decision-tags";
+import { expiringSoon } from "./expiry";
 import { type PlannedChanges, planChanges } from "./plan-changes";
 
 const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
@@ -14,7 +16,8 @@ const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
  * give the same decision.
  *
  * - `pending-acceptance`: guards first (no rule can switch them off), then the rules; accept, reject,
- *   or (with `unmatched: ignore`) leave it pending for a person.
+ *   or leave it pending for a person: when the approving rule says `approval: required` (until the
+ *   `peering-approval` tag answers it), or with `unmatched: ignore`.
  * - `active`: the rule that governs the pair decides which routes and DNS settings it should have
  *   (a replayed event, a manual accept, a CIDR added or removed, a retry after a crash all converge).
  * - dead (`deleted`, `rejected`, `expired`, `failed`): its leftover routes are removed.
@@ -34,21 +37,44 @@ export function decide(facts: DecisionFacts, policy: Policy): Decision {
     dns: [],
     findings: [],
     unmanaged: {},
+    ...(connection.expiresAt && { expiresAt: connection.expiresAt }),
   };
   if (connection.status === "pending-acceptance") return decidePending(facts, policy, base);
-  if (connection.status === "active") return decideActive(facts, policy, base);
-  if (DEAD.has(connection.status)) return decideDead(facts, base);
-  return { ...base, reasons: [`connection is ${connection.status}; it is left alone until it settles`] };
+  const decided = decideSettled(facts, policy, base);
+  return facts.answeredBy === undefined
+    ? decided
+    : withAnswerIgnored(decided, `the connection is ${connection.status}`);
+}
+
+function decideSettled(facts: DecisionFacts, policy: Policy, base: Decision): Decision {
+  const { status } = facts.connection;
+  if (status === "active") return decideActive(facts, policy, base);
+  if (DEAD.has(status)) return decideDead(facts, base);
+  return { ...base, reasons: [`connection is ${status}; it is left alone until it settles`] };
 }
 
 function decidePending(facts: DecisionFacts, policy: Policy, base: Decision): Decision {
+  const decided = decideRequest(facts, policy, base);
+  const stillPending = decided.action === "await-approval" || decided.action === "ignore";
+  const expiring = stillPending ? expiringSoon(facts) : undefined;
+  if (!expiring) return decided;
+  return {
+    ...decided,
+    reasons: [...decided.reasons, expiring.reason],
+    findings: [...decided.findings, "expiring-soon"],
+  };
+}
+
+function decideRequest(facts: DecisionFacts, policy: Policy, base: Decision): Decision {
   const { accepter, requester } = base;
+  const answer = readApprovalTag(facts.connection.tags);
+  const by = facts.answeredBy ?? "tag";
   // A rejected connection can carry no traffic: routes its owners made to it in advance go too.
   const leftovers = planChanges(facts, undefined, []);
   const reject = (reasons: string[], extra: Partial<Decision> = {}): Decision => ({
     ...base,
     action: "reject",
-    reasons,
+    reasons: [...reasons, ...answerNotCarriedOut(answer, "the request is rejected")],
     findings: ["rejected"],
     removals: leftovers.removals,
     unmanaged: leftovers.unmanaged,
@@ -77,7 +103,10 @@ function decidePending(facts: DecisionFacts, policy: Policy, base: Decision): De
     const reasons = ["no rule approves this request", ...why];
     if (policy.rules.length === 0) reasons.push("the policy has no rules");
     if (policy.unmatched === "reject") return reject(reasons);
-    return { ...base, reasons, findings: ["outside-policy"] };
+    return withAnswerIgnored(
+      { ...base, reasons, findings: ["outside-policy"] },
+      answer.kind === "none" ? undefined : "no rule that asks for approval matches the request",
+    );
   }
 
   const changes = planChanges(facts, rule, requester.cidrs);
@@ -89,8 +118,77 @@ function decidePending(facts: DecisionFacts, policy: Policy, base: Decision): De
       findings: ["rejected", "route-conflict"],
     });
   }
-  const reasons = [approval(rule, base), ...changes.notes];
-  return { ...base, ...withoutNotes(changes), action: "accept", rule: rule.name, reasons };
+  const accept = (reasons: string[], extra: Partial<Decision> = {}): Decision => ({
+    ...base,
+    ...withoutNotes(changes),
+    action: "accept",
+    rule: rule.name,
+    reasons: [...reasons, approval(rule, base), ...changes.notes],
+    ...extra,
+  });
+  if (rule.approval !== "required") {
+    const decided = accept([]);
+    return answer.kind === "none"
+      ? decided
+      : withAnswerIgnored(decided, `rule '${rule.name}' approves the request without asking a person`);
+  }
+  if (answer.kind === "approve") {
+    return accept([`approved by ${by}`], { findings: ["approved"], approval: { answer: "approve", by } });
+  }
+  if (answer.kind === "deny") {
+    return {
+      ...reject([`denied by ${by}`, `rule '${rule.name}' asks a person to approve this request`]),
+      rule: rule.name,
+      findings: ["rejected", "denied"],
+      approval: { answer: "deny", by },
+    };
+  }
+  return awaitApproval(facts, rule, base, changes, answer);
+}
+
+/** A request the rule approves but a person must answer: it stays pending, and says how to answer. */
+function awaitApproval(
+  facts: DecisionFacts,
+  rule: Rule,
+  base: Decision,
+  changes: PlannedChanges,
+  answer: Exclude<ApprovalAnswer, { kind: "approve" | "deny" }>,
+): Decision {
+  const { tags } = facts.connection;
+  const { accepter } = base;
+  const alreadyAnnounced = tags[DECISION_TAG] === "await-approval" && tags[RULE_TAG] === rule.name;
+  const findings: Finding[] = alreadyAnnounced ? [] : ["awaiting-approval"];
+  const reasons = [
+    `${approval(rule, base)}; the rule asks a person to approve it`,
+    `to answer, tag ${base.connectionId} in account ${accepter.account} region ${accepter.region} with ${APPROVAL_TAG}=approve or ${APPROVAL_TAG}=deny`,
+  ];
+  if (answer.kind === "unclear") {
+    findings.push("approval-not-understood");
+    reasons.push(`${APPROVAL_TAG} is '${answer.value}', which is neither approve nor deny: nothing changes`);
+  }
+  return {
+    ...base,
+    ...withoutNotes(changes),
+    action: "await-approval",
+    rule: rule.name,
+    reasons: [...reasons, ...changes.notes],
+    findings,
+  };
+}
+
+/** A `peering-approval` tag the decision did not act on; reported so that the person who set it knows. */
+function withAnswerIgnored(decision: Decision, why: string | undefined): Decision {
+  if (why === undefined) return decision;
+  return {
+    ...decision,
+    reasons: [...decision.reasons, `the ${APPROVAL_TAG} tag changes nothing: ${why}`],
+    findings: [...decision.findings, "approval-not-applicable"],
+  };
+}
+
+/** Why a person's answer was not what decided a rejected request. */
+function answerNotCarriedOut(answer: ApprovalAnswer, what: string): string[] {
+  return answer.kind === "approve" ? [`the approval is not carried out: ${what}`] : [];
 }
 
 function decideActive(facts: DecisionFacts, policy: Policy, base: Decision): Decision {
@@ -140,7 +238,7 @@ function governingRule(facts: DecisionFacts, policy: Policy, base: Decision): Ru
       evaluateRule(candidate, { accepter, requester: { ...requester, cidrs: allowed } }).approves
     );
   };
-  const tagged = policy.rules.find((r) => r.name === facts.connection.tags[`${TAG_PREFIX}rule`]);
+  const tagged = policy.rules.find((r) => r.name === facts.connection.tags[RULE_TAG]);
   if (tagged && allowsSome(tagged)) return tagged;
   return policy.rules.find(allowsSome);
 }
@@ -148,13 +246,29 @@ function governingRule(facts: DecisionFacts, policy: Policy, base: Decision): Ru
 function decideDead(facts: DecisionFacts, base: Decision): Decision {
   const changes = planChanges(facts, undefined, []);
   const count = changes.removals.length;
+  const unanswered = expiredUnanswered(facts);
   return {
     ...base,
     action: count > 0 ? "cleanup" : "ignore",
-    reasons: [`connection is ${base.status}; ${count} route(s) still target it`, ...changes.notes],
+    reasons: [
+      `connection is ${base.status}; ${count} route(s) still target it`,
+      ...(unanswered ? ["the request expired while it was waiting for a person"] : []),
+      ...changes.notes,
+    ],
     removals: changes.removals,
     unmanaged: changes.unmanaged,
+    ...(unanswered && { findings: ["expired"] }),
   };
+}
+
+/**
+ * A request that expired while the service was waiting for a person: parked for approval, or
+ * announced as expiring. Recorded once (the tags then say `expired`).
+ */
+function expiredUnanswered(facts: DecisionFacts): boolean {
+  const { status, tags } = facts.connection;
+  if (status !== "expired" || tags[DECISION_TAG] === "expired") return false;
+  return tags[DECISION_TAG] === "await-approval" || tags[EXPIRY_ANNOUNCED_TAG] !== undefined;
 }
 
 function approval(rule: Rule, base: Decision): string {

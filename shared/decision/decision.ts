@@ -6,12 +6,41 @@ import type { PlannedRoute, Side } from "../routes/plan-routes";
  * - reject: reject a pending request;
  * - maintain: an active connection the policy governs: make its routes and DNS settings what the plan says;
  * - cleanup: a dead connection (deleted, rejected, expired, failed): remove the routes that target it;
+ * - await-approval: a pending request that a rule with `approval: required` approves: leave it pending,
+ *   tagged so, until a person answers with the `peering-approval` tag;
  * - ignore: change nothing.
  */
-export type Action = "accept" | "reject" | "maintain" | "cleanup" | "ignore";
+export type Action = "accept" | "reject" | "maintain" | "cleanup" | "await-approval" | "ignore";
 
-/** What people should hear about: these go to the notification topic. */
-export type Finding = "rejected" | "route-conflict" | "outside-policy" | "cidr-not-allowed";
+/**
+ * What people should hear about: a decision with findings goes to the notification topic.
+ * - `awaiting-approval`: a request parked for a person (announced once, when first parked);
+ * - `approved` / `denied`: a person's answer, carried out;
+ * - `approval-not-understood`: a `peering-approval` tag that is neither approve nor deny;
+ * - `approval-not-applicable`: a `peering-approval` tag on a connection no approval rule matches, or
+ *   one already decided: it changes nothing;
+ * - `expiring-soon`: a request still pending with less than a day left (announced once);
+ * - `expired`: a request that was waiting for a person expired unanswered (announced once).
+ */
+export type Finding =
+  | "rejected"
+  | "route-conflict"
+  | "outside-policy"
+  | "cidr-not-allowed"
+  | "awaiting-approval"
+  | "approved"
+  | "denied"
+  | "approval-not-understood"
+  | "approval-not-applicable"
+  | "expiring-soon"
+  | "expired";
+
+/** A person's answer to a request parked for approval, read from the connection's `peering-approval` tag. */
+export interface Approval {
+  answer: "approve" | "deny";
+  /** The principal ARN the tag event names, or "tag" when no event said who (the reconciler found it). */
+  by: string;
+}
 
 /** A route that targets this connection but that the plan does not want (stale CIDR, dead connection). */
 export interface PlannedRemoval {
@@ -51,4 +80,8 @@ export interface Decision {
   findings: Finding[];
   /** Sides whose routes the service cannot manage, and why (e.g. no role in the requester account). */
   unmanaged: Partial<Record<Side, string>>;
+  /** The answer carried out, when a person approved or denied the request. */
+  approval?: Approval;
+  /** When a pending request expires (ISO 8601), as EC2 reports it. */
+  expiresAt?: string;
 }

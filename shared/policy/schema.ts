@@ -43,6 +43,11 @@ export const RuleSchema = z.strictObject({
     regions: nonEmpty(region).optional(),
     cidrs: nonEmpty(cidr),
   }),
+  /**
+   * `required`: a request this rule approves is not accepted until a person answers it with the
+   * `peering-approval` tag (approve or deny) on the connection in the accepter account and region.
+   */
+  approval: z.literal("required", { error: "must be 'required' (or left out)" }).optional(),
   /** Enable remote DNS resolution on each managed side once the connection is active. */
   dnsResolution: z.boolean().default(false),
   routes: z

@@ -24,7 +24,13 @@ export interface DecisionRecord {
   accepter: Decision["accepter"];
   requester: Decision["requester"];
   connection: Outcome["connection"];
+  /** A person's answer that this decision carried out. */
+  approval?: Decision["approval"];
+  /** When a pending request expires (ISO 8601). */
+  expiresAt?: string;
   routes: {
+    /** What the plan creates: made already for an accepted request, to be made for one awaiting approval. */
+    planned: RouteRef[];
     created: RouteRef[];
     present: RouteRef[];
     conflicting: RouteRef[];
@@ -63,6 +69,8 @@ export function toDecisionRecord(decision: Decision, outcome: Outcome, error?: E
     connectionId: decision.connectionId,
     action: decision.action,
     ...(decision.rule && { rule: decision.rule }),
+    ...(decision.approval && { approval: decision.approval }),
+    ...(decision.expiresAt && { expiresAt: decision.expiresAt }),
     reasons: decision.reasons,
     findings: decision.findings,
     status: decision.status,
@@ -70,6 +78,9 @@ export function toDecisionRecord(decision: Decision, outcome: Outcome, error?: E
     requester: decision.requester,
     connection: outcome.connection,
     routes: {
+      planned: decision.plan
+        .filter((route) => route.status === "create")
+        .map((route) => toRouteRef({ route, result: "created" })),
       created: pick("created"),
       present: pick("present"),
       // A rejected request's conflicts are in its plan; a carried-out plan's in its results.

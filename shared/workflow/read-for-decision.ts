@@ -14,12 +14,15 @@ export interface ConnectionRef {
   connectionId: string;
   account: string;
   region: string;
+  /** Who tagged the connection with `peering-approval`, when that tag's event is the trigger. */
+  answeredBy?: string;
 }
 
 export interface ReadContext {
   policy: Policy;
   sessions: AwsSessions;
   waits: { visible: WaitBounds };
+  now: () => Date;
 }
 
 export type ReadResult = { kind: "skipped"; reason: string } | { kind: "facts"; facts: DecisionFacts };
@@ -49,7 +52,15 @@ export async function readForDecision(ref: ConnectionRef, ctx: ReadContext): Pro
     const where = { connectionId: ref.connectionId, account: accepter.account, region: accepter.region };
     connection = await readConnection(sessions, where, ctx.waits.visible);
   }
-  return { kind: "facts", facts: await readDecisionFacts(sessions, connection) };
+  const facts = await readDecisionFacts(sessions, connection);
+  return {
+    kind: "facts",
+    facts: {
+      ...facts,
+      readAt: ctx.now().toISOString(),
+      ...(ref.answeredBy !== undefined && { answeredBy: ref.answeredBy }),
+    },
+  };
 }
 
 /** Why a request to an accepter the policy does not name is left alone. */

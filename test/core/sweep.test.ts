@@ -11,6 +11,8 @@ import {
 } from "../../shared/workflow/sweep/snapshot";
 import { policy, route, table } from "../helpers/facts";
 
+const READ_AT = new Date("2026-12-01T10:00:00Z");
+
 const HUB = { account: "111111111111", region: "us-east-1" };
 const HUB_EU = { account: "111111111111", region: "eu-west-1" };
 const SPOKE = { account: "222222222222", region: "us-east-1" };
@@ -134,7 +136,7 @@ describe("factsFromSnapshot and recordChanges", () => {
     }) satisfies SweepSnapshot;
 
   it("gives each side its VPC's tables and the accepter CIDRs DescribeVpcs reported", () => {
-    const result = factsFromSnapshot(snapshot(), pcx);
+    const result = factsFromSnapshot(snapshot(), pcx, READ_AT);
     expect("facts" in result && result.facts).toMatchObject({
       accepterCidrs: ["10.0.0.0/16", "10.2.0.0/16"],
       accepterRouteTables: { readable: true, tables: [{ id: "rtb-hub" }] },
@@ -144,7 +146,7 @@ describe("factsFromSnapshot and recordChanges", () => {
 
   it("falls back to the connection's accepter CIDRs, and says why a side is unreadable", () => {
     const unreadable = { kind: "unreadable", reason: "no role in 222222222222" } as const;
-    const result = factsFromSnapshot(snapshot({ spokeTables: unreadable, cidrs: unreadable }), pcx);
+    const result = factsFromSnapshot(snapshot({ spokeTables: unreadable, cidrs: unreadable }), pcx, READ_AT);
     expect("facts" in result && result.facts).toMatchObject({
       accepterCidrs: ["10.0.0.0/16"],
       requesterRouteTables: { readable: false, reason: "no role in 222222222222" },
@@ -155,12 +157,14 @@ describe("factsFromSnapshot and recordChanges", () => {
     ["the requester side's tables", { spokeTables: { kind: "failed", error: new Error("throttled") } }],
     ["the accepter VPC's CIDRs", { cidrs: { kind: "failed", error: new Error("throttled") } }],
   ] as const)("is an error when %s failed for now: nothing is decided on half the facts", (_, overrides) => {
-    expect(factsFromSnapshot(snapshot(overrides as never), pcx)).toEqual({ error: new Error("throttled") });
+    expect(factsFromSnapshot(snapshot(overrides as never), pcx, READ_AT)).toEqual({
+      error: new Error("throttled"),
+    });
   });
 
   it("is an error when the sweep never read a side's account-region", () => {
     const elsewhere = connection("pcx-8", HUB, { account: "333333333333", region: "us-east-1" });
-    const result = factsFromSnapshot(snapshot(), elsewhere);
+    const result = factsFromSnapshot(snapshot(), elsewhere, READ_AT);
     expect("error" in result && result.error.message).toMatch(/did not read 333333333333\/us-east-1/);
   });
 
@@ -182,7 +186,7 @@ describe("factsFromSnapshot and recordChanges", () => {
       tagged: true,
     };
     recordChanges(state, "pcx-7", outcome);
-    const result = factsFromSnapshot(state, pcx);
+    const result = factsFromSnapshot(state, pcx, READ_AT);
     if (!("facts" in result) || !result.facts.accepterRouteTables.readable)
       throw new Error("no readable facts");
     expect(result.facts.accepterRouteTables.tables[0]?.routes).toEqual([

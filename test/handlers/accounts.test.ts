@@ -172,6 +172,11 @@ describe("the decision record", () => {
 
     await service.invoke(event);
 
+    const plannedRoutes = [
+      expect.objectContaining({ side: "accepter", routeTableId: sharedMain, destination: "10.20.0.0/16" }),
+      expect.objectContaining({ side: "accepter", routeTableId: sharedPrivate, destination: "10.20.0.0/16" }),
+      expect.objectContaining({ side: "requester", routeTableId: appMain, destination: "10.0.0.0/16" }),
+    ];
     const records = info.mock.calls.filter(([message]) => message === "decision");
     expect(records).toHaveLength(1);
     expect(records[0]?.[1]).toEqual({
@@ -185,20 +190,10 @@ describe("the decision record", () => {
         accepter: { account: ACCEPTER, region: "us-east-1", vpcId: shared, cidrs: ["10.0.0.0/16"] },
         requester: { account: REQUESTER, region: "us-east-1", vpcId: app, cidrs: ["10.20.0.0/16"] },
         connection: "accepted",
+        expiresAt: world.peering(connectionId).expirationTime.toISOString(),
         routes: {
-          created: [
-            expect.objectContaining({
-              side: "accepter",
-              routeTableId: sharedMain,
-              destination: "10.20.0.0/16",
-            }),
-            expect.objectContaining({
-              side: "accepter",
-              routeTableId: sharedPrivate,
-              destination: "10.20.0.0/16",
-            }),
-            expect.objectContaining({ side: "requester", routeTableId: appMain, destination: "10.0.0.0/16" }),
-          ],
+          planned: plannedRoutes,
+          created: plannedRoutes,
           present: [],
           conflicting: [],
           removed: [],

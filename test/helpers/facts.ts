@@ -42,6 +42,9 @@ export interface FactsInput {
   requesterTables?: RouteTable[] | { unreadable: string };
   tags?: Record<string, string>;
   dnsResolution?: { requester: boolean; accepter: boolean };
+  expiresAt?: string;
+  readAt?: string;
+  answeredBy?: string;
 }
 
 function tablesRead(
@@ -87,10 +90,13 @@ export function facts(input: FactsInput = {}): DecisionFacts {
       },
       tags: input.tags ?? {},
       dnsResolution: input.dnsResolution ?? { requester: false, accepter: false },
+      ...(input.expiresAt && { expiresAt: input.expiresAt }),
     },
     accepterCidrs,
     accepterRouteTables: tablesRead(input.accepterTables, [accepterMain(), accepterPartners()]),
     requesterRouteTables: tablesRead(input.requesterTables, [requesterMain()]),
+    ...(input.readAt && { readAt: input.readAt }),
+    ...(input.answeredBy && { answeredBy: input.answeredBy }),
   };
 }
 

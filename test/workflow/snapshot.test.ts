@@ -11,6 +11,8 @@ import {
 } from "../../shared/workflow/sweep/snapshot";
 import { route, table } from "../helpers/facts";
 
+const READ_AT = new Date("2026-12-01T10:00:00Z");
+
 const HUB = { account: "111111111111", region: "us-east-1" };
 const SPOKE = { account: "222222222222", region: "us-east-1" };
 const HUB_KEY = "111111111111/us-east-1";
@@ -111,17 +113,21 @@ describe("factsFromSnapshot: what a failed or unreadable read leaves", () => {
   ] as const)(
     "is the read's own error when %s failed for now: nothing is decided on half the facts",
     (_, overrides, message) => {
-      expect(factsFromSnapshot(snapshot(overrides), PCX)).toEqual({ error: new Error(message) });
+      expect(factsFromSnapshot(snapshot(overrides), PCX, READ_AT)).toEqual({ error: new Error(message) });
     },
   );
 
   it("has no accepter CIDRs when DescribeVpcs no longer shows the VPC (it is gone), not the connection's copy", () => {
-    const result = factsFromSnapshot(snapshot({ cidrs: read(new Map()) }), PCX);
+    const result = factsFromSnapshot(snapshot({ cidrs: read(new Map()) }), PCX, READ_AT);
     expect("facts" in result && result.facts.accepterCidrs).toEqual([]);
   });
 
   it("says why the accepter side is unreadable, and still gives the readable requester side", () => {
-    const result = factsFromSnapshot(snapshot({ hubTables: unreadable("no role in 111111111111") }), PCX);
+    const result = factsFromSnapshot(
+      snapshot({ hubTables: unreadable("no role in 111111111111") }),
+      PCX,
+      READ_AT,
+    );
     expect("facts" in result && result.facts).toMatchObject({
       accepterCidrs: ["10.0.0.0/16", "10.2.0.0/16"],
       accepterRouteTables: { readable: false, reason: "no role in 111111111111" },

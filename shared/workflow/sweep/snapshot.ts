@@ -23,6 +23,7 @@ export interface SweepSnapshot {
 export function factsFromSnapshot(
   snapshot: SweepSnapshot,
   connection: PeeringConnection,
+  readAt: Date,
 ): { facts: DecisionFacts } | { error: Error } {
   const { accepter, requester } = connection;
   const cidrs = bulkReadAt(snapshot.accepterCidrs, accepter);
@@ -38,6 +39,7 @@ export function factsFromSnapshot(
       accepterCidrs: cidrs.kind === "read" ? (cidrs.value.get(accepter.vpcId) ?? []) : accepter.cidrs,
       accepterRouteTables: tablesOf(accepterTables, accepter.vpcId),
       requesterRouteTables: tablesOf(requesterTables, requester.vpcId),
+      readAt: readAt.toISOString(),
     },
   };
 }
