@@ -2,14 +2,17 @@ import { World } from "../model";
 
 export const ACCEPTER = "111111111111";
 export const REQUESTER = "222222222222";
+/** A vendor's account outside the organisation: no execution role there. */
+export const VENDOR = "777777777777";
 
 /**
  * The demo's organisation: a shared-services VPC in the accepter account (where the function runs)
- * and three VPCs of an application account asking to peer with it.
+ * with a route table for partners, four VPCs of an application account asking to peer with it, and
+ * two VPCs of a vendor whose requests a person must answer.
  */
 export function demoWorld() {
   const world = new World({ homeAccount: ACCEPTER });
-  world.addAccount(ACCEPTER).addAccount(REQUESTER);
+  world.addAccount(ACCEPTER).addAccount(REQUESTER).addAccount(VENDOR, { role: false });
   const shared = world.addVpc({
     ownerId: ACCEPTER,
     region: "us-east-1",
@@ -21,6 +24,7 @@ export function demoWorld() {
     tags: { Name: "shared-private" },
     routes: [{ destination: "0.0.0.0/0", target: { natGatewayId: "nat-0aaaabbbbccccdddd" } }],
   });
+  world.addRouteTable({ vpcId: shared, tags: { Name: "shared-partners", peering: "partners" } });
   const payments = world.addVpc({
     ownerId: REQUESTER,
     region: "eu-west-1",
@@ -35,12 +39,16 @@ export function demoWorld() {
   });
   const legacy = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: ["10.0.128.0/20"] });
   const reporting = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: ["10.28.0.0/16"] });
+  const vendorEtl = world.addVpc({ ownerId: VENDOR, region: "us-east-1", cidrs: ["10.77.0.0/20"] });
+  const vendorSandbox = world.addVpc({ ownerId: VENDOR, region: "us-east-1", cidrs: ["10.77.16.0/20"] });
   const names: Record<string, string> = {
     [shared]: "shared-services",
     [payments]: "payments",
     [analytics]: "analytics",
     [legacy]: "legacy",
     [reporting]: "reporting",
+    [vendorEtl]: "vendor-etl",
+    [vendorSandbox]: "vendor-sandbox",
   };
-  return { world, shared, payments, analytics, legacy, reporting, names };
+  return { world, shared, payments, analytics, legacy, reporting, vendorEtl, vendorSandbox, names };
 }
