@@ -5,7 +5,13 @@ import type { Policy, Rule } from "../policy/schema";
 import { describePlannedRoute } from "../routes/plan-routes";
 import { APPROVAL_TAG, type ApprovalAnswer, readApprovalTag } from "./approval-tag";
 import type { Decision, Finding } from "./decision";
-import { DECISION_TAG, EXPIRY_ANNOUNCED_TAG, RULE_TAG } from "./decision-tags";
+import {
+  APPROVED_BY_TAG,
+  DECISION_TAG,
+  DENIED_BY_TAG,
+  EXPIRY_ANNOUNCED_TAG,
+  RULE_TAG,
+} from "./decision-tags";
 import { expiringSoon } from "./expiry";
 import { type PlannedChanges, planChanges } from "./plan-changes";
 
@@ -41,9 +47,17 @@ export function decide(facts: DecisionFacts, policy: Policy): Decision {
   };
   if (connection.status === "pending-acceptance") return decidePending(facts, policy, base);
   const decided = decideSettled(facts, policy, base);
-  return facts.answeredBy === undefined
-    ? decided
-    : withAnswerIgnored(decided, `the connection is ${connection.status}`);
+  if (facts.answeredBy === undefined || answerCarriedOut(connection.tags)) return decided;
+  return withAnswerIgnored(decided, `the connection is ${connection.status}`);
+}
+
+/** A tag event that came after its answer was carried out (the pending pass was first): nothing to report. */
+function answerCarriedOut(tags: Record<string, string>): boolean {
+  const { kind } = readApprovalTag(tags);
+  return (
+    (kind === "approve" && tags[APPROVED_BY_TAG] !== undefined) ||
+    (kind === "deny" && tags[DENIED_BY_TAG] !== undefined)
+  );
 }
 
 function decideSettled(facts: DecisionFacts, policy: Policy, base: Decision): Decision {

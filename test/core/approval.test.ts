@@ -213,6 +213,26 @@ describe("decide: a rule that asks a person", () => {
     },
   );
 
+  it.each([
+    ["active", "approve", "approved-by"],
+    ["provisioning", "approve", "approved-by"],
+    ["rejected", "deny", "denied-by"],
+  ])(
+    "reports nothing for a late tag event on a %s connection its answer (%s) was carried out for",
+    (status, answer, key) => {
+      const tags = { "peering-approval": answer, [`${TAG_PREFIX}${key}`]: "tag" };
+      const decision = decide(facts({ status, tags, answeredBy: PERSON }), POLICY);
+      expect(decision.findings).not.toContain("approval-not-applicable");
+      const other = {
+        "peering-approval": answer === "approve" ? "deny" : "approve",
+        [`${TAG_PREFIX}${key}`]: "tag",
+      };
+      expect(decide(facts({ status, tags: other, answeredBy: PERSON }), POLICY).findings).toContain(
+        "approval-not-applicable",
+      );
+    },
+  );
+
   it("maintains an approved, active connection by the rule that asked, without asking again", () => {
     const decision = decide(facts({ status: "active", tags: { "peering-approval": "approve" } }), POLICY);
     expect(decision.action).toBe("maintain");

@@ -59,6 +59,7 @@ describe("parsePolicy: the document as written", () => {
       accepter: { tags: { peering: "partners" } },
       requester: "none",
     });
+    expect(policy.rules.map((r) => r.approval)).toEqual([undefined, undefined, "required"]);
   });
 
   it.each(
@@ -684,7 +685,11 @@ describe("loadPolicy", () => {
     const policy = loadPolicy(SHIPPED);
     expect(policy.version).toBe(1);
     expect(policy.unmatched).toBe("reject");
-    expect(policy.rules.map((r) => r.name)).toEqual(["payments-to-shared", "partner-analytics"]);
+    expect(policy.rules.map((r) => r.name)).toEqual([
+      "payments-to-shared",
+      "partner-analytics",
+      "vendor-onboarding",
+    ]);
     expect(policy.rules[0]).toMatchObject({
       accepter: { accounts: ["111111111111"], regions: ["us-east-1"], vpcs: ["vpc-0f9e8d7c6b5a40001"] },
       requester: { accounts: ["222222222222"], cidrs: ["10.16.0.0/12", "fd00:16::/32"] },
@@ -694,6 +699,7 @@ describe("loadPolicy", () => {
       accepter: { tags: { peering: "partners" } },
       requester: "none",
     });
+    expect(policy.rules.map((r) => r.approval)).toEqual([undefined, undefined, "required"]);
   });
 
   it("a file that does not exist is a PolicyError naming it", () => {
