@@ -49,10 +49,11 @@ function summariseRule(rule: Rule): string[] {
     `    accepter:  accounts ${accepter.accounts.join(", ")}; regions ${any(accepter.regions)}; vpcs ${any(accepter.vpcs)}`,
     `    requester: accounts ${requesterAccounts.join(", ")}; regions ${any(requester.regions)}; cidrs ${requester.cidrs.join(", ")}`,
     `    routes:    accepter ${selector(routes.accepter)}; requester ${selector(routes.requester)}`,
+    `    approval:  ${rule.approval === "required" ? "required: each request waits for a person's peering-approval tag" : "none: approved requests are accepted at once"}`,
   ];
   // Printed from the rule itself, so that fields added to the schema show up without a change here.
   for (const [key, value] of Object.entries(rule)) {
-    if (!["name", "accepter", "requester", "routes"].includes(key)) {
+    if (!["name", "accepter", "requester", "routes", "approval"].includes(key)) {
       lines.push(`    ${key}: ${JSON.stringify(value)}`);
     }
   }

@@ -53,7 +53,7 @@ export async function explain(options: ExplainOptions, io: Io): Promise<number> 
   }
   const header = [
     `Policy: ${policyFile}`,
-    `Source: AWS, read as ${live.caller} (read-only: nothing was changed)`,
+    `Source: AWS, read as ${live.caller.arn} (read-only: nothing was changed)`,
   ];
   print(decide(live.facts, policy), header, [], options.json, io);
   return EXIT.ok;

@@ -38,12 +38,12 @@ export function formatDecision(decision: Decision): string[] {
   return lines;
 }
 
-function describeSide(side: PeeringSide): string {
+export function describeSide(side: PeeringSide): string {
   const cidrs = side.cidrs.length > 0 ? side.cidrs.join(", ") : "(no CIDRs)";
   return `${side.account} ${side.region} ${side.vpcId}: ${cidrs}`;
 }
 
-function planTable(plan: PlannedRoute[]): string[] {
+export function planTable(plan: PlannedRoute[]): string[] {
   return table(
     ["SIDE", "ACCOUNT", "REGION", "ROUTE TABLE", "DESTINATION", "STATUS", "CONFLICT"],
     plan.map((r) => [

@@ -1,10 +1,13 @@
 import { parseArgs } from "node:util";
 import { PolicyError } from "../shared/policy/policy-error";
+import { type Answer, MAX_REASON_LENGTH } from "./answer-plan";
 import { checkPolicies, formatPolicyError } from "./check";
 import { type ExplainSource, explain } from "./explain";
 import { EXIT, InputError, type Io, UsageError } from "./io";
+import { listPending } from "./pending";
 
-export const USAGE = `peering: understand a peering-autopilot policy before trusting the service with it.
+export const USAGE = `peering: understand a peering-autopilot policy before trusting the service with it, see
+what waits for an answer, and answer it.
 
 Usage: npm run peering -- <command> [options]      (or: npx tsx bin/peering.ts <command> [options])
 
@@ -30,15 +33,38 @@ Commands:
       Where your credentials cannot read a side that the service's role could, that side is reported
       as not managed. A connection not yet visible is waited for up to $VISIBLE_WAIT_SECONDS (30).
 
+  pending [--account <accepter account>] [--region <accepter region>] [--policy <file>] [--json]
+      List every pending-acceptance request in the accepter account-regions the policy names (for a
+      rule that names no regions: --region, else $SWEEP_REGIONS, else $AWS_REGION), read with your AWS
+      credentials as the service's reconciler reads them and decided as it would decide them: per
+      request the requester and accepter (account, region, VPC, CIDRs), the action the service would
+      take and why, the rule, whether it awaits approval, and the time left before it expires,
+      soonest expiry first. --account and --region narrow the listing. Read-only, as explain.
+
+  approve <pcx-id> --account <accepter account> --region <accepter region> [--reason <text>] [--policy <file>]
+  deny <pcx-id> --account <accepter account> --region <accepter region> [--reason <text>] [--policy <file>]
+      Answer a request that a rule with 'approval: required' holds for a person. The request is first
+      read and decided as the service would (as explain does); the command refuses, changing nothing,
+      unless it is pending-acceptance, an approval rule matches it, and the answer would make the
+      service accept (approve) or reject (deny) it. It then tags the connection, with your own
+      credentials (a principal of the accepter account), in the accepter account and region:
+      peering-approval=approve or peering-approval=deny, and with --reason also
+      peering-approval-reason=<text> (at most 256 characters), which is recorded for people: the
+      service does not act on it. Its only write is ec2:CreateTags: the service, reacting to the
+      tag's event within seconds (or in its next pass over pending requests), accepts and routes, or
+      rejects, the request. It prints what the service will do.
+
   help
       This text.
 
 Options:
   --policy <file>   the policy to decide with (default: $POLICY_PATH, else policy.yml)
-  --json            print the decision as JSON (notes go to stderr)
+  --json            print the decision (explain) or the requests (pending) as JSON (notes and errors go
+                    to stderr)
 
-Exit status: 0 when the command did its job, whatever the decision; 1 on an invalid policy, bad input
-or an AWS error; 2 on a usage error.`;
+Exit status: 0 when the command did its job, whatever the decision; 1 on an invalid policy, bad input,
+an AWS error (pending: an account-region or a request that could not be read, after listing the rest)
+or an answer refused; 2 on a usage error.`;
 
 /** The whole CLI as a function of its arguments, so that tests run it in-process. Returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -55,6 +81,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return runCheck(args, io);
       case "explain":
         return await runExplain(args, io);
+      case "pending":
+        return await runPending(args, io);
+      case "approve":
+      case "deny":
+        return await runAnswer(command, args, io);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
@@ -104,6 +135,92 @@ async function runExplain(args: string[], io: Io): Promise<number> {
   );
 }
 
+async function runPending(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args,
+      options: {
+        policy: { type: "string" },
+        account: { type: "string" },
+        region: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+    }),
+  );
+  if (values.help) return usage(io);
+  if (positionals.length > 0) throw new UsageError("pending takes no arguments, only options");
+  if (values.account !== undefined) accountId(values.account);
+  return listPending(
+    {
+      policyFile: values.policy ?? defaultPolicyFile(),
+      json: values.json ?? false,
+      ...(values.account !== undefined && { account: values.account }),
+      ...(values.region !== undefined && { region: values.region }),
+    },
+    io,
+  );
+}
+
+async function runAnswer(answer: Answer, args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args,
+      options: {
+        policy: { type: "string" },
+        account: { type: "string" },
+        region: { type: "string" },
+        reason: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+    }),
+  );
+  if (values.help) return usage(io);
+  const [connectionId, ...more] = positionals;
+  if (connectionId === undefined) throw new UsageError(`${answer} needs a connection id`);
+  if (more.length > 0) throw new UsageError(`${answer} takes one connection id`);
+  pcxId(connectionId);
+  const { account, region, reason } = values;
+  if (account === undefined || region === undefined) {
+    throw new UsageError(`${answer} needs the --account and --region of the connection's accepter`);
+  }
+  accountId(account);
+  if (reason !== undefined) {
+    if (reason.trim() === "") throw new UsageError("--reason is empty");
+    const length = [...reason].length;
+    if (length > MAX_REASON_LENGTH) {
+      throw new UsageError(
+        `--reason holds ${length} characters; a tag value holds at most ${MAX_REASON_LENGTH}`,
+      );
+    }
+  }
+  // Imported here so that `check` and offline explanations do not wait for the AWS SDK to load.
+  const { answerRequest } = await import("./answer");
+  return answerRequest(
+    {
+      answer,
+      connectionId,
+      account,
+      region,
+      policyFile: values.policy ?? defaultPolicyFile(),
+      ...(reason !== undefined && { reason }),
+    },
+    io,
+  );
+}
+
+function pcxId(connectionId: string): void {
+  if (!/^pcx-[0-9a-f]+$/.test(connectionId)) {
+    throw new UsageError(`'${connectionId}' is not a peering connection id (pcx-…)`);
+  }
+}
+
+function accountId(account: string): void {
+  if (!/^\d{12}$/.test(account)) throw new UsageError(`--account '${account}' is not a 12-digit account id`);
+}
+
 function explainSource(
   connectionId: string | undefined,
   values: { file?: string; account?: string; region?: string },
@@ -118,13 +235,11 @@ function explainSource(
   }
   if (connectionId === undefined)
     throw new UsageError("explain needs --file <facts.json> or a connection id");
-  if (!/^pcx-[0-9a-f]+$/.test(connectionId)) {
-    throw new UsageError(`'${connectionId}' is not a peering connection id (pcx-…)`);
-  }
+  pcxId(connectionId);
   if (account === undefined || region === undefined) {
     throw new UsageError("explaining a connection live needs the --account and --region of its accepter");
   }
-  if (!/^\d{12}$/.test(account)) throw new UsageError(`--account '${account}' is not a 12-digit account id`);
+  accountId(account);
   return { kind: "live", connectionId, account, region };
 }
 

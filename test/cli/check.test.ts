@@ -19,13 +19,16 @@ describe("check", () => {
 
     expect(result.code).toBe(0);
     expect(result.err).toEqual([]);
-    expect(result.out[0]).toBe(`${SHIPPED_POLICY}: valid, 2 rules, unmatched: reject`);
+    expect(result.out[0]).toBe(`${SHIPPED_POLICY}: valid, 3 rules, unmatched: reject`);
     expect(result.out).toEqual(
       expect.arrayContaining([
         "  rule 'payments-to-shared'",
         "    accepter:  accounts 111111111111; regions us-east-1; vpcs vpc-0f9e8d7c6b5a40001",
         "    requester: accounts 222222222222; regions us-east-1, eu-west-1; cidrs 10.16.0.0/12, fd00:16::/32",
         "    routes:    accepter all; requester all",
+        "    approval:  none: approved requests are accepted at once",
+        "  rule 'vendor-onboarding'",
+        "    approval:  required: each request waits for a person's peering-approval tag",
         "  rule 'partner-analytics'",
         "    accepter:  accounts 111111111111; regions us-east-1; vpcs any",
         "    requester: accounts 333333333333; regions any; cidrs 172.20.0.0/16",
@@ -132,7 +135,7 @@ rules:
     const result = await runCli("check", SHIPPED_POLICY, bad, missing);
 
     expect(result.code).toBe(1);
-    expect(result.out[0]).toBe(`${SHIPPED_POLICY}: valid, 2 rules, unmatched: reject`);
+    expect(result.out[0]).toBe(`${SHIPPED_POLICY}: valid, 3 rules, unmatched: reject`);
     expect(result.stdout).not.toContain(bad);
     expect(result.err).toContain(`${bad}: invalid policy (1 problem)`);
     expect(result.err).toContain(`${missing}: invalid policy (1 problem)`);

@@ -3,21 +3,36 @@ import { USAGE } from "../../bin/main";
 import { fixture, runCli } from "./run-cli";
 
 describe("usage", () => {
-  it.each([["help"], ["--help"], ["explain", "--help"], ["check", "-h"]])(
-    "peering %s prints the usage text and succeeds",
-    async (...argv: string[]) => {
-      const result = await runCli(...argv);
+  it.each([
+    ["help"],
+    ["--help"],
+    ["explain", "--help"],
+    ["check", "-h"],
+    ["pending", "--help"],
+    ["approve", "-h"],
+    ["deny", "--help"],
+  ])("peering %s prints the usage text and succeeds", async (...argv: string[]) => {
+    const result = await runCli(...argv);
 
-      expect(result.code).toBe(0);
-      expect(result.err).toEqual([]);
-      expect(result.stdout).toContain("check [policy-file ...]");
-      expect(result.stdout).toContain("explain --file <facts.json>");
-      expect(result.stdout).toContain(
-        "explain <pcx-id> --account <accepter account> --region <accepter region>",
-      );
-      expect(result.stdout).toContain("It never accepts, rejects, routes or tags anything.");
-    },
-  );
+    expect(result.code).toBe(0);
+    expect(result.err).toEqual([]);
+    expect(result.stdout).toContain("check [policy-file ...]");
+    expect(result.stdout).toContain("explain --file <facts.json>");
+    expect(result.stdout).toContain(
+      "explain <pcx-id> --account <accepter account> --region <accepter region>",
+    );
+    expect(result.stdout).toContain("It never accepts, rejects, routes or tags anything.");
+    expect(result.stdout).toContain(
+      "pending [--account <accepter account>] [--region <accepter region>] [--policy <file>] [--json]",
+    );
+    expect(result.stdout).toContain(
+      "approve <pcx-id> --account <accepter account> --region <accepter region> [--reason <text>]",
+    );
+    expect(result.stdout).toContain(
+      "deny <pcx-id> --account <accepter account> --region <accepter region> [--reason <text>]",
+    );
+    expect(result.stdout).toContain("recorded for people: the\n      service does not act on it.");
+  });
 
   it("with no command, is a usage error: exit 2, the usage text on stderr and nothing on stdout", async () => {
     const result = await runCli();
