@@ -136,10 +136,16 @@ describe("README, The whole life of a connection: what decide() does in each sta
     deleted: true,
   };
   const leftover = route("10.20.0.0/16", CONNECTION_ID);
-  /** Every action decide() takes in a status: a rule governs or not, unmatched either way, routes left or not. */
+  /**
+   * Every action decide() takes in a status: a rule governs or not, it asks a person or not, unmatched
+   * either way, routes left or not.
+   */
   function actionsIn(status: string): Set<string> {
     const actions = new Set<string>();
-    for (const unmatched of ["reject", "ignore"] as const) {
+    const variants = [RULES, RULES.map((rule) => ({ ...rule, approval: "required" }))];
+    for (const [unmatched, rules] of (["reject", "ignore"] as const).flatMap((u) =>
+      variants.map((r) => [u, r] as const),
+    )) {
       for (const requesterCidrs of [["10.20.0.0/16"], ["192.168.0.0/16"]]) {
         for (const tables of [[accepterMain()], [accepterMain(leftover)]]) {
           const input = {
@@ -148,7 +154,7 @@ describe("README, The whole life of a connection: what decide() does in each sta
             accepterTables: tables,
             requesterTables: [requesterMain()],
           };
-          actions.add(decide(facts(input), policy(RULES, unmatched)).action);
+          actions.add(decide(facts(input), policy(rules, unmatched)).action);
         }
       }
     }
@@ -238,7 +244,7 @@ describe("README, The policy, and policy.yml: every key the schema accepts", () 
     const yaml = codeBlocks(policySection).find((block) => block.lang === "yaml")?.body ?? "";
 
     expect(parsePolicy(yaml, "README.md").rules[0]?.name).toBe("payments-to-shared");
-    expect(loadPolicy(SHIPPED_POLICY).rules).toHaveLength(2);
+    expect(loadPolicy(SHIPPED_POLICY).rules).toHaveLength(3);
   });
 });
 
