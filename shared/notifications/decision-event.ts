@@ -1,0 +1,101 @@
+// The namespace import lets esbuild drop the parts of zod the functions never use (its locales, most of all).
+import * as z from "zod";
+import { DETAIL_TYPES, EVENT_SOURCE } from "../aws/audit-publisher";
+import type { Action, Finding } from "../decision/decision";
+
+const connectionId = z.string().regex(/^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a peering connection id");
+const vpcId = z.string().regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a VPC id");
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id");
+const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region");
+// Reasons, principals and errors reach people: one longer than any the service writes is cut, not refused.
+const TEXT_MAX = 2_000;
+const text = z.string().transform((t) => (t.length <= TEXT_MAX ? t : `${t.slice(0, TEXT_MAX - 1)}…`));
+// A CIDR, a destination, a status: short by nature.
+const short = z.string().max(64);
+// As the policy schema names rules: a rule name is safe to print anywhere.
+const ruleName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be a rule name");
+
+// Written as records so that a finding or action added to the core fails the type-check until listed here.
+const ACTIONS: { [A in Action]: A } = {
+  accept: "accept",
+  reject: "reject",
+  maintain: "maintain",
+  cleanup: "cleanup",
+  "await-approval": "await-approval",
+  ignore: "ignore",
+};
+const FINDINGS: { [F in Finding]: F } = {
+  rejected: "rejected",
+  "route-conflict": "route-conflict",
+  "outside-policy": "outside-policy",
+  "cidr-not-allowed": "cidr-not-allowed",
+  "awaiting-approval": "awaiting-approval",
+  approved: "approved",
+  denied: "denied",
+  "approval-not-understood": "approval-not-understood",
+  "approval-not-applicable": "approval-not-applicable",
+  "expiring-soon": "expiring-soon",
+  expired: "expired",
+};
+
+const SideSchema = z.object({ account: accountId, region, vpcId, cidrs: z.array(short).max(100) });
+
+const RouteRefSchema = z.object({
+  side: z.enum(["accepter", "requester"]),
+  account: accountId,
+  region,
+  routeTableId: z.string().regex(/^rtb-[0-9a-z]{1,32}$/, "must be a route table id"),
+  destination: short,
+  conflictsWith: z.string().max(200).optional(),
+  error: text.optional(),
+});
+const routes = z.array(RouteRefSchema).max(5_000);
+
+/** The part of a decision record (shared/workflow/decision-record.ts) that a notification tells. */
+export const NotifiedDecisionSchema = z.object({
+  connectionId,
+  action: z.enum(ACTIONS),
+  rule: ruleName.optional(),
+  reasons: z.array(text).max(500),
+  findings: z.array(z.enum(FINDINGS)).max(Object.keys(FINDINGS).length),
+  status: short,
+  accepter: SideSchema,
+  requester: SideSchema,
+  connection: z.enum(["accepted", "rejected", "unchanged"]),
+  approval: z.object({ answer: z.enum(["approve", "deny"]), by: text }).optional(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  routes: z.object({
+    // Records written before routes were planned for approval carry no `planned`.
+    planned: routes.default([]),
+    created: routes,
+    present: routes,
+    conflicting: routes,
+    removed: routes,
+    failed: routes,
+  }),
+  unmanaged: z.object({ accepter: text.optional(), requester: text.optional() }),
+  error: z.object({ name: text, message: text }).optional(),
+  notify: z.literal(true),
+});
+
+export type NotifiedDecision = z.infer<typeof NotifiedDecisionSchema>;
+export type NotifiedRoute = z.infer<typeof RouteRefSchema>;
+
+/**
+ * A `Peering Decision` that the service published on its bus with `notify: true`, as EventBridge hands
+ * it to a Lambda target (the EventBridge envelope, as Powertools' EventBridgeSchema defines it).
+ */
+export const DecisionEventSchema = z.object({
+  version: z.string(),
+  id: z.string(),
+  source: z.literal(EVENT_SOURCE),
+  "detail-type": z.literal(DETAIL_TYPES.decision),
+  account: accountId,
+  time: z.iso.datetime(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  detail: NotifiedDecisionSchema,
+  "replay-name": z.string().optional(),
+});
+
+export type DecisionEvent = z.infer<typeof DecisionEventSchema>;

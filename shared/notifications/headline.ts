@@ -1,0 +1,59 @@
+import type { Finding } from "../decision/decision";
+import type { NotifiedDecision } from "./decision-event";
+
+/**
+ * The one finding a notification leads with when a decision has several: what a person must act on,
+ * or the news that ends the story, comes first (a denial before the rejection it caused, an expiry
+ * before the approval still awaited).
+ */
+const LEAD_ORDER: readonly Finding[] = [
+  "denied",
+  "route-conflict",
+  "rejected",
+  "approved",
+  "expired",
+  "expiring-soon",
+  "approval-not-understood",
+  "awaiting-approval",
+  "approval-not-applicable",
+  "cidr-not-allowed",
+  "outside-policy",
+];
+
+export type Headline = Finding | "decided";
+
+/** The finding a decision's notification leads with; "decided" for a record that carries none. */
+export function headline(record: Pick<NotifiedDecision, "findings">): Headline {
+  return LEAD_ORDER.find((finding) => record.findings.includes(finding)) ?? "decided";
+}
+
+/** What the lead finding says, in a few words for a subject line. */
+export function headlinePhrase(record: NotifiedDecision, timeLeft: string | undefined): string {
+  const lead = headline(record);
+  switch (lead) {
+    case "denied":
+      return "denied";
+    case "route-conflict":
+      return record.action === "reject" ? "rejected, route conflict" : "route conflict";
+    case "rejected":
+      return "rejected";
+    case "approved":
+      return "approved";
+    case "expired":
+      return "expired unanswered";
+    case "expiring-soon":
+      return timeLeft ? `expiring soon (${timeLeft})` : "expiring soon";
+    case "approval-not-understood":
+      return "approval not understood";
+    case "awaiting-approval":
+      return "awaiting approval";
+    case "approval-not-applicable":
+      return "approval not applicable";
+    case "cidr-not-allowed":
+      return "CIDR not allowed";
+    case "outside-policy":
+      return "outside policy";
+    case "decided":
+      return `decided (${record.action})`;
+  }
+}

@@ -1,0 +1,46 @@
+import type { NotifiedDecision, NotifiedRoute } from "./decision-event";
+
+export interface RouteList {
+  label: string;
+  routes: NotifiedRoute[];
+}
+
+/**
+ * The route lists worth telling, non-empty ones only. Planned routes are told where nothing was carried
+ * out (a request awaiting approval, a rejected one); once carried out, what was created says more.
+ * Routes already present are not news.
+ */
+export function routeLists(record: NotifiedDecision): RouteList[] {
+  const { routes } = record;
+  const carriedOut = record.action === "accept" || record.action === "maintain";
+  const planned: RouteList = {
+    label:
+      record.action === "await-approval"
+        ? "Planned routes (created when approved)"
+        : "Planned routes (not created)",
+    routes: routes.planned,
+  };
+  const lists: RouteList[] = [
+    ...(carriedOut ? [] : [planned]),
+    { label: "Created routes", routes: routes.created },
+    { label: "Conflicting routes", routes: routes.conflicting },
+    { label: "Removed routes", routes: routes.removed },
+    { label: "Failed routes", routes: routes.failed },
+  ];
+  return lists.filter((list) => list.routes.length > 0);
+}
+
+/** `accepter 111111111111 us-east-1 rtb-… 10.20.0.0/16`, with what is in the way or what failed. */
+export function describeRoute(route: NotifiedRoute): string {
+  const where = `${route.side} ${route.account} ${route.region} ${route.routeTableId} ${route.destination}`;
+  const conflict = route.conflictsWith ? ` (in the way: ${route.conflictsWith})` : "";
+  const error = route.error ? ` (${route.error})` : "";
+  return `${where}${conflict}${error}`;
+}
+
+/** The first `max` items, and a line saying how many more there are. */
+export function firstOf<T>(items: T[], max: number, show: (item: T) => string): string[] {
+  const shown = items.slice(0, max).map(show);
+  const more = items.length - shown.length;
+  return more > 0 ? [...shown, `and ${more} more`] : shown;
+}
