@@ -77,7 +77,7 @@ export async function carryOutAll(
     jobs.filter((job) => job.decision.action !== "reject"),
     options,
   );
-  return jobs.map(({ outcome, error }) => (error === undefined ? { outcome } : { outcome, error }));
+  return jobs.map(({ outcome, error }) => ({ outcome, error }));
 }
 
 /** A decision on its way through carryOutAll. */

@@ -1,6 +1,7 @@
 import type { RouteResult } from "../aws/apply-routes";
 import type { Outcome } from "../aws/carry-out";
 import type { Decision } from "../decision/decision";
+import type { PlannedRoute } from "../routes/plan-routes";
 
 /** Where a route is, in a form that reads well in a log line. */
 export interface RouteRef {
@@ -48,7 +49,10 @@ export interface DecisionRecord {
 
 export function toDecisionRecord(decision: Decision, outcome: Outcome, error?: Error): DecisionRecord {
   const results: RouteResult[] = outcome.routes;
-  const pick = (kind: RouteResult["result"]) => results.filter((r) => r.result === kind).map(toRouteRef);
+  const pick = (kind: RouteResult["result"]) =>
+    results
+      .filter((r) => r.result === kind)
+      .map((r) => toRouteRef(r.route, r.result === "failed" ? r.error : undefined));
   const removed = outcome.removed.filter((r) => r.result === "removed").map((r) => ({ ...r.route }));
   const failedRemovals = outcome.removed.flatMap((r) =>
     r.result === "failed" ? [{ ...r.route, error: r.error }] : [],
@@ -78,9 +82,7 @@ export function toDecisionRecord(decision: Decision, outcome: Outcome, error?: E
     requester: decision.requester,
     connection: outcome.connection,
     routes: {
-      planned: decision.plan
-        .filter((route) => route.status === "create")
-        .map((route) => toRouteRef({ route, result: "created" })),
+      planned: decision.plan.filter((route) => route.status === "create").map((route) => toRouteRef(route)),
       created: pick("created"),
       present: pick("present"),
       // A rejected request's conflicts are in its plan; a carried-out plan's in its results.
@@ -97,13 +99,11 @@ export function toDecisionRecord(decision: Decision, outcome: Outcome, error?: E
 }
 
 function plannedConflicts(decision: Decision): RouteRef[] {
-  return decision.plan
-    .filter((route) => route.status === "conflict")
-    .map((route) => toRouteRef({ route, result: "conflicting" }));
+  return decision.plan.filter((route) => route.status === "conflict").map((route) => toRouteRef(route));
 }
 
-function toRouteRef(result: RouteResult): RouteRef {
-  const { side, account, region, routeTableId, destination, conflictsWith } = result.route;
+function toRouteRef(route: PlannedRoute, error?: string): RouteRef {
+  const { side, account, region, routeTableId, destination, conflictsWith } = route;
   return {
     side,
     account,
@@ -111,6 +111,6 @@ function toRouteRef(result: RouteResult): RouteRef {
     routeTableId,
     destination,
     ...(conflictsWith && { conflictsWith: `${conflictsWith.destination} -> ${conflictsWith.target}` }),
-    ...(result.result === "failed" && { error: result.error }),
+    ...(error !== undefined && { error }),
   };
 }

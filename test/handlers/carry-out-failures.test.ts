@@ -37,6 +37,9 @@ describe("a decision that could not be carried out", () => {
         error: expect.objectContaining({ name: "CarryOutError" }),
       }),
     ]);
+    // Nothing was accepted, so nothing is awaited: a describe without ids would list every connection.
+    const accept = world.calls.findIndex((c) => c.operation === "AcceptVpcPeeringConnection");
+    expect(world.calls.slice(accept).map((c) => c.operation)).not.toContain("DescribeVpcPeeringConnections");
   });
 
   it("keeps the planned route conflict in the record of a rejection that could not be sent", async () => {

@@ -103,6 +103,25 @@ describe("the changed flag of a decision record", () => {
     });
   });
 
+  it("is true when only the connection changed: a rejection whose tags an attempt that crashed wrote", async () => {
+    const world = service.world();
+    const { shared, partner } = service.ids();
+    const { connectionId, event } = requestPeering(world, { requesterVpcId: partner, accepterVpcId: shared });
+    // A rejection is tagged before it is sent: an attempt that stopped in between left only the tags.
+    world.peering(connectionId).tagsByAccount[ACCEPTER] = {
+      "peering-autopilot:decision": "reject",
+      "peering-autopilot:rule": "none",
+      "peering-autopilot:decided-at": "2026-12-01T00:00:00.000Z",
+    };
+
+    const result = await service.invoke(event);
+
+    expect(world.peering(connectionId).status.code).toBe("rejected");
+    expect(result).toMatchObject({
+      record: { action: "reject", connection: "rejected", tagged: false, changed: true },
+    });
+  });
+
   it("is true when DNS options were set: resolution turned off by hand is turned on again", async () => {
     const world = service.world();
     const { connectionId, event } = await accepted();
