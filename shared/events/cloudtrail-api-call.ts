@@ -35,6 +35,10 @@ export const CloudTrailApiCallSchema = EventBridgeSchema.extend({
     eventSource: z.string(),
     eventName: z.string(),
     awsRegion: z.string(),
+    // Who made the call, and in which account: kept for the handlers that read them (a person's answer
+    // is attributed to its caller), each of which checks them in its own schema.
+    userIdentity: z.unknown().optional(),
+    recipientAccountId: z.unknown().optional(),
     errorCode: z.string().optional(),
     errorMessage: z.string().optional(),
     requestParameters: presentOrNull,

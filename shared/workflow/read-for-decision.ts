@@ -53,12 +53,15 @@ export async function readForDecision(ref: ConnectionRef, ctx: ReadContext): Pro
     connection = await readConnection(sessions, where, ctx.waits.visible);
   }
   const facts = await readDecisionFacts(sessions, connection);
+  // Only a tag in the accepter's view answers a request: a tag event elsewhere says nothing of who did.
+  const answeredHere =
+    ref.account === connection.accepter.account && ref.region === connection.accepter.region;
   return {
     kind: "facts",
     facts: {
       ...facts,
       readAt: ctx.now().toISOString(),
-      ...(ref.answeredBy !== undefined && { answeredBy: ref.answeredBy }),
+      ...(ref.answeredBy !== undefined && answeredHere && { answeredBy: ref.answeredBy }),
     },
   };
 }

@@ -54,7 +54,15 @@ describe("packaging for the benchmarks", () => {
     packageService(checkout, into);
 
     expect(readFileSync(join(checkout, ".serverless", "keep"), "utf8")).toBe("the user's own package");
-    for (const fn of ["onPeeringRequest", "onPeeringChange", "onVpcCidrChange", "reconcile"]) {
+    const functions = [
+      "onPeeringRequest",
+      "onPeeringChange",
+      "onVpcCidrChange",
+      "onApprovalTag",
+      "reconcile",
+      "notify",
+    ];
+    for (const fn of functions) {
       expect(existsSync(join(into, `${fn}.zip`))).toBe(true);
     }
     const text = readFileSync(join(into, "cloudformation-template-update-stack.json"), "utf8");
@@ -66,7 +74,7 @@ describe("packaging for the benchmarks", () => {
     const externalId = "bench-4d1c9a7f2e6b8350";
     expect(BENCH_PARAMS).toContain(`--param=externalId=${externalId}`);
     expect(externalId).toMatch(/^[\w+=,.@:/-]{16,}$/);
-    expect(lambdas).toHaveLength(4);
+    expect(lambdas).toHaveLength(functions.length);
     for (const fn of lambdas) {
       expect(fn.Properties.Environment).toMatchObject({ Variables: { ASSUME_ROLE_EXTERNAL_ID: externalId } });
     }

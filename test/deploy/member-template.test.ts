@@ -1,6 +1,6 @@
 // Checks of member-account/template.yml, the CloudFormation template a member account deploys (directly or
 // as a StackSet), parsed with the CloudFormation short-form tags mapped to their long forms: what it takes,
-// switches and outputs, and what its rule forwards. Whether it is valid CloudFormation is the linter's
+// switches and outputs, and what its rules forward. Whether it is valid CloudFormation is the linter's
 // (test/deploy/lint/); what its IAM allows and denies is evaluated in test/deploy/iam/member-roles.test.ts.
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Json, parseTemplate, type Resource, type Template } from "./templates/cloudformation";
@@ -20,11 +20,6 @@ const resource = (name: string): Resource => {
   return r;
 };
 const resourcesOfType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const onlyResourceOfType = (type: string): [string, Resource] => {
-  const found = resourcesOfType(type);
-  expect(found, `exactly one ${type}`).toHaveLength(1);
-  return found[0] as [string, Resource];
-};
 
 /** The execution role and forwarding role, found by what refers to them rather than by name. */
 function executionRole(): [string, Resource] {
@@ -34,11 +29,22 @@ function executionRole(): [string, Resource] {
   expect(roles, "exactly one role requiring an external id").toHaveLength(1);
   return roles[0] as [string, Resource];
 }
-function forwardingRule(): Resource {
-  return onlyResourceOfType("AWS::Events::Rule")[1];
+/** The rules, told apart by what they forward: peering and CIDR calls, or the approval tag. */
+function ruleForwarding(eventName: string): [string, Resource] {
+  const rules = resourcesOfType("AWS::Events::Rule").filter(([, r]) =>
+    (r.Properties.EventPattern as { detail: { eventName: string[] } }).detail.eventName.includes(eventName),
+  );
+  expect(rules, `exactly one rule forwarding ${eventName}`).toHaveLength(1);
+  return rules[0] as [string, Resource];
 }
-function forwardingRole(): [string, Resource] {
-  const targets = forwardingRule().Properties.Targets as { RoleArn?: Json }[];
+function forwardingRule(): Resource {
+  return ruleForwarding("CreateVpcPeeringConnection")[1];
+}
+function approvalForwardingRule(): Resource {
+  return ruleForwarding("CreateTags")[1];
+}
+function forwardingRole(rule = forwardingRule()): [string, Resource] {
+  const targets = rule.Properties.Targets as { RoleArn?: Json }[];
   const roleArn = targets[0]?.RoleArn as { "Fn::GetAtt"?: string[] } | undefined;
   const name = roleArn?.["Fn::GetAtt"]?.[0];
   expect(roleArn?.["Fn::GetAtt"]?.[1]).toBe("Arn");
@@ -140,11 +146,14 @@ describe("parameters and conditions", () => {
       "Fn::Equals": [{ Ref: "ForwardEvents" }, "true"],
     });
     expect(forwardingRole()[1].Condition).toBe(ruleCondition);
+    expect(approvalForwardingRule().Condition).toBe(ruleCondition);
+    expect(resourcesOfType("AWS::Events::Rule")).toHaveLength(2);
   });
 
-  it("outputs the execution role ARN and, when forwarding, the rule ARN", () => {
+  it("outputs the execution role ARN and, when forwarding, the rules' ARNs", () => {
     const [roleName] = executionRole();
-    const [ruleName] = onlyResourceOfType("AWS::Events::Rule");
+    const [ruleName] = ruleForwarding("CreateVpcPeeringConnection");
+    const [approvalRuleName] = ruleForwarding("CreateTags");
     expect(template.Outputs?.ExecutionRoleArn).toMatchObject({
       Condition: "CreateRole",
       Value: { "Fn::GetAtt": [roleName, "Arn"] },
@@ -152,6 +161,10 @@ describe("parameters and conditions", () => {
     expect(template.Outputs?.ForwardingRuleArn).toMatchObject({
       Condition: forwardingRule().Condition,
       Value: { "Fn::GetAtt": [ruleName, "Arn"] },
+    });
+    expect(template.Outputs?.ApprovalForwardingRuleArn).toMatchObject({
+      Condition: forwardingRule().Condition,
+      Value: { "Fn::GetAtt": [approvalRuleName, "Arn"] },
     });
   });
 });
@@ -191,16 +204,40 @@ describe("the forwarding rule", () => {
     });
   });
 
-  it("targets only the service's bus, through the forwarding role", () => {
-    const targets = forwardingRule().Properties.Targets as Record<string, Json>[];
-    expect(targets).toHaveLength(1);
-    const [roleName] = forwardingRole();
-    expect(targets[0]).toMatchObject({
-      Arn: { Ref: "ServiceEventBusArn" },
-      RoleArn: { "Fn::GetAtt": [roleName, "Arn"] },
+  it.each(["CreateVpcPeeringConnection", "CreateTags"])(
+    "forwarding %s, targets only the service's bus, through the forwarding role",
+    (eventName) => {
+      const rule = ruleForwarding(eventName)[1];
+      const targets = rule.Properties.Targets as Record<string, Json>[];
+      expect(targets).toHaveLength(1);
+      const [roleName] = forwardingRole(rule);
+      expect(roleName).toBe(forwardingRole()[0]);
+      expect(targets[0]).toMatchObject({
+        Arn: { Ref: "ServiceEventBusArn" },
+        RoleArn: { "Fn::GetAtt": [roleName, "Arn"] },
+      });
+      // No input transformation: the service needs the event as CloudTrail delivered it.
+      expect(Object.keys(targets[0] ?? {}).sort()).toEqual(["Arn", "Id", "RoleArn"]);
+      expect(rule.Properties.EventBusName ?? "default").toBe("default");
+      expect(rule.Properties.State ?? "ENABLED").toBe("ENABLED");
+    },
+  );
+
+  it("forwards the CreateTags calls that set peering-approval on a peering connection, and no other", () => {
+    expect(approvalForwardingRule().Properties.EventPattern).toEqual({
+      source: ["aws.ec2"],
+      "detail-type": ["AWS API Call via CloudTrail"],
+      detail: {
+        eventSource: ["ec2.amazonaws.com"],
+        eventName: ["CreateTags"],
+        errorCode: [{ exists: false }],
+        requestParameters: {
+          resourcesSet: { items: { resourceId: [{ prefix: "pcx-" }] } },
+          tagSet: { items: { key: ["peering-approval"] } },
+        },
+      },
     });
-    // No input transformation: the service needs the event as CloudTrail delivered it.
-    expect(Object.keys(targets[0] ?? {}).sort()).toEqual(["Arn", "Id", "RoleArn"]);
+    // That the service takes exactly what the members forward: test/deploy/serverless-package.test.ts.
   });
 
   // Its trust and permissions are evaluated as AWS would in test/deploy/iam/member-roles.test.ts.

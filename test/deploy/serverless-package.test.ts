@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Resource, Template } from "./templates/cloudformation";
+import { memberTemplate } from "./templates/member-template";
 import { packageService } from "./templates/service-template";
 
 let template: Template;
@@ -19,11 +20,21 @@ beforeAll(async () => {
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const getAtt = (name: string, attribute = "Arn") => ({ "Fn::GetAtt": [name, attribute] });
-const cloudTrailPattern = (eventName: string[]) => ({
+const cloudTrailPattern = (eventName: string[], requestParameters?: object) => ({
   source: ["aws.ec2"],
   "detail-type": ["AWS API Call via CloudTrail"],
-  detail: { eventSource: ["ec2.amazonaws.com"], eventName, errorCode: [{ exists: false }] },
+  detail: {
+    eventSource: ["ec2.amazonaws.com"],
+    eventName,
+    errorCode: [{ exists: false }],
+    ...(requestParameters && { requestParameters }),
+  },
 });
+// CreateTags setting peering-approval on a peering connection; every other CreateTags stays out.
+const APPROVAL_TAG_CALL = {
+  resourcesSet: { items: { resourceId: [{ prefix: "pcx-" }] } },
+  tagSet: { items: { key: ["peering-approval"] } },
+};
 const targetsOf = (rule: Resource) => rule.Properties.Targets as Record<string, unknown>[];
 /** The event source mappings that invoke a function, by the function's logical name prefix. */
 const mappingsOf = (fn: string) =>
@@ -32,15 +43,31 @@ const mappingsOf = (fn: string) =>
     .filter((m) => JSON.stringify(m.FunctionName) === JSON.stringify(getAtt(`${fn}LambdaFunction`)));
 
 const EVENT_FUNCTIONS = [
-  ["OnPeeringRequest", "PeeringRequestQueue", ["CreateVpcPeeringConnection"]],
+  ["OnPeeringRequest", "PeeringRequestQueue", cloudTrailPattern(["CreateVpcPeeringConnection"])],
   [
     "OnPeeringChange",
     "PeeringChangeQueue",
-    ["AcceptVpcPeeringConnection", "RejectVpcPeeringConnection", "DeleteVpcPeeringConnection"],
+    cloudTrailPattern([
+      "AcceptVpcPeeringConnection",
+      "RejectVpcPeeringConnection",
+      "DeleteVpcPeeringConnection",
+    ]),
   ],
-  ["OnVpcCidrChange", "VpcCidrChangeQueue", ["AssociateVpcCidrBlock", "DisassociateVpcCidrBlock"]],
+  [
+    "OnVpcCidrChange",
+    "VpcCidrChangeQueue",
+    cloudTrailPattern(["AssociateVpcCidrBlock", "DisassociateVpcCidrBlock"]),
+  ],
+  ["OnApprovalTag", "ApprovalTagQueue", cloudTrailPattern(["CreateTags"], APPROVAL_TAG_CALL)],
 ] as const;
-const FUNCTIONS = ["OnPeeringRequest", "OnPeeringChange", "OnVpcCidrChange", "Reconcile"];
+const FUNCTIONS = [
+  "OnPeeringRequest",
+  "OnPeeringChange",
+  "OnVpcCidrChange",
+  "OnApprovalTag",
+  "Notify",
+  "Reconcile",
+];
 
 describe("serverless package", () => {
   it("builds every function for nodejs24.x, the Node.js this suite runs on", () => {
@@ -49,6 +76,8 @@ describe("serverless package", () => {
       return fn.Properties.Handler;
     });
     expect(handlers.sort()).toEqual([
+      "functions/notify.handler",
+      "functions/on-approval-tag.handler",
       "functions/on-peering-change.handler",
       "functions/on-peering-request.handler",
       "functions/on-vpc-cidr-change.handler",
@@ -61,14 +90,11 @@ describe("serverless package", () => {
 
   it.each(EVENT_FUNCTIONS)(
     "hands successful CloudTrail calls to %s through %s, from the default bus and from the service's bus",
-    (fn, queue, names) => {
+    (fn, queue, pattern) => {
       const rules = ofType("AWS::Events::Rule").filter(([, r]) =>
         JSON.stringify(r.Properties.Targets).includes(`"${queue}"`),
       );
-      expect(rules.map(([, r]) => r.Properties.EventPattern)).toEqual([
-        cloudTrailPattern([...names]),
-        cloudTrailPattern([...names]),
-      ]);
+      expect(rules.map(([, r]) => r.Properties.EventPattern)).toEqual([pattern, pattern]);
       expect(rules.map(([, r]) => r.Properties.EventBusName ?? "default")).toEqual([
         "default",
         { Ref: "PeeringBus" },
@@ -77,13 +103,45 @@ describe("serverless package", () => {
     },
   );
 
-  it("invokes no function but through its queue: the queue's cap is the only way in", () => {
-    const functionTargets = ofType("AWS::Events::Rule").flatMap(([, r]) =>
-      targetsOf(r).filter((t) => JSON.stringify(t.Arn).includes("LambdaFunction")),
+  it("forwards from the member accounts exactly what the service's rules take", () => {
+    const member = Object.values(memberTemplate().Resources).filter((r) => r.Type === "AWS::Events::Rule");
+    const memberPatterns = member.map(
+      (r) => r.Properties.EventPattern as ReturnType<typeof cloudTrailPattern>,
     );
-    expect(functionTargets).toEqual([]);
-    expect(ofType("AWS::Lambda::Permission")).toEqual([]);
-    expect(ofType("AWS::Lambda::EventInvokeConfig")).toEqual([]);
+    const approval = memberPatterns.filter((p) => p.detail.requestParameters);
+    const calls = memberPatterns.filter((p) => !p.detail.requestParameters);
+    expect(approval).toEqual([resources.ApprovalTagForwardedRule?.Properties.EventPattern]);
+    expect(calls).toHaveLength(1);
+    const served = EVENT_FUNCTIONS.filter(([, , p]) => !p.detail.requestParameters).flatMap(
+      ([, , p]) => p.detail.eventName,
+    );
+    expect(calls[0]?.detail.eventName.toSorted()).toEqual(served.toSorted());
+  });
+
+  it("invokes the event functions only through their queues, and notify only from the NotifyRule", () => {
+    const functionTargets = ofType("AWS::Events::Rule").flatMap(([name, r]) =>
+      targetsOf(r)
+        .filter((t) => JSON.stringify(t.Arn).includes("LambdaFunction"))
+        .map((t) => [name, t.Arn]),
+    );
+    expect(functionTargets).toEqual([["NotifyRule", getAtt("NotifyLambdaFunction")]]);
+    // The queue's cap is the only way into the event functions; EventBridge may invoke notify for its
+    // rule only (evaluated in test/deploy/iam/resource-policies.test.ts).
+    expect(ofType("AWS::Lambda::Permission").map(([, p]) => p.Properties)).toEqual([
+      {
+        Action: "lambda:InvokeFunction",
+        FunctionName: getAtt("NotifyLambdaFunction"),
+        Principal: "events.amazonaws.com",
+        SourceArn: getAtt("NotifyRule"),
+      },
+    ]);
+    // A notification Lambda could not deliver after its own retries is parked with the other failures.
+    expect(ofType("AWS::Lambda::EventInvokeConfig").map(([, c]) => c.Properties)).toEqual([
+      expect.objectContaining({
+        FunctionName: { Ref: "NotifyLambdaFunction" },
+        DestinationConfig: { OnFailure: { Destination: getAtt("DeadLetterQueue") } },
+      }),
+    ]);
   });
 
   it("reserves no concurrency, so that it deploys on an account whose concurrency limit is 10", () => {
@@ -115,10 +173,23 @@ describe("serverless package", () => {
 
   it("runs the reconciler on a schedule, one sweep at a time, without reserving concurrency", () => {
     const schedules = ofType("AWS::Events::Rule").filter(([, r]) => r.Properties.ScheduleExpression);
-    expect(schedules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(["rate(5 minutes)"]);
-    expect(targetsOf(schedules[0]?.[1] as Resource)).toEqual([
-      expect.objectContaining({ Arn: getAtt("SweepQueue"), SqsParameters: { MessageGroupId: "sweep" } }),
+    expect(schedules.map(([name, r]) => [name, r.Properties.ScheduleExpression])).toEqual([
+      ["SweepSchedule", "rate(5 minutes)"],
+      ["PendingPassSchedule", "rate(1 minute)"],
     ]);
+    // Both in the one message group: a pending pass never runs beside a full sweep.
+    for (const [, schedule] of schedules) {
+      expect(targetsOf(schedule)).toEqual([
+        expect.objectContaining({ Arn: getAtt("SweepQueue"), SqsParameters: { MessageGroupId: "sweep" } }),
+      ]);
+    }
+    // The full sweep gets the scheduled event; the pending pass asks for its pass, with the tick's time
+    // so that content-based deduplication does not keep one tick in five minutes.
+    expect(targetsOf(resources.SweepSchedule as Resource)[0]).not.toHaveProperty("InputTransformer");
+    expect(targetsOf(resources.PendingPassSchedule as Resource)[0]?.InputTransformer).toEqual({
+      InputPathsMap: { time: "$.time" },
+      InputTemplate: '{"pass": "pending", "time": <time>}',
+    });
     // A FIFO queue hands out a message group's next batch only when the batch before it is done.
     const queue = resources.SweepQueue?.Properties ?? {};
     expect(queue).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: true });
@@ -130,10 +201,10 @@ describe("serverless package", () => {
     ]);
   });
 
-  it("retries EventBridge deliveries to the queues deliberately and parks undeliverable events", () => {
-    const queueRules = ofType("AWS::Events::Rule").filter(([name]) => name !== "NotifyRule");
-    expect(queueRules).toHaveLength(7);
-    for (const [, rule] of queueRules) {
+  it("retries EventBridge deliveries deliberately and parks undeliverable events", () => {
+    const rules = ofType("AWS::Events::Rule");
+    expect(rules).toHaveLength(11);
+    for (const [, rule] of rules) {
       expect(targetsOf(rule)).toEqual([
         expect.objectContaining({
           RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
@@ -149,7 +220,7 @@ describe("serverless package", () => {
     expect(template.Conditions).toBeUndefined();
   });
 
-  it("sends decisions marked notify, and only those, to the notification topic", () => {
+  it("sends decisions marked notify, and only those, to the notify function, which publishes to the topic", () => {
     const rule = resources.NotifyRule;
     expect(rule?.Properties.EventBusName).toEqual({ Ref: "PeeringBus" });
     expect(rule?.Properties.EventPattern).toEqual({
@@ -158,8 +229,12 @@ describe("serverless package", () => {
       detail: { notify: [true] },
     });
     expect(rule?.Properties.Targets).toEqual([
-      { Id: "notification-topic", Arn: { Ref: "NotificationTopic" } },
+      expect.objectContaining({ Id: "notify", Arn: getAtt("NotifyLambdaFunction") }),
     ]);
+    const env = resources.NotifyLambdaFunction?.Properties.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(env.Variables.NOTIFICATION_TOPIC_ARN).toEqual({ Ref: "NotificationTopic" });
     // Who may publish to the topic is evaluated in test/deploy/iam/resource-policies.test.ts.
   });
 

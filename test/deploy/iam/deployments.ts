@@ -25,6 +25,7 @@ export interface FunctionOfRole {
 
 /** The roles of the service's functions, with the functions that run with each. */
 export function serviceRoles(service: ResolvedTemplate) {
+  const topicArn = notificationTopic(service);
   return functionRoles(service).map(({ role, functions }) => {
     const roleName = String(service.properties(role).RoleName ?? role);
     return {
@@ -38,15 +39,31 @@ export function serviceRoles(service: ResolvedTemplate) {
           id,
           name,
           session: sessionArn(SERVICE_ACCOUNT, roleName, name),
-          settings: settingsOf(props),
+          settings: { ...settingsOf(props), topicArn },
         };
       }),
     };
   });
 }
 
-function settingsOf(fn: Record<string, Json>): FunctionSettings {
-  const env = (fn.Environment as { Variables?: Record<string, string> } | undefined)?.Variables ?? {};
+const environmentOf = (fn: Record<string, Json>) =>
+  (fn.Environment as { Variables?: Record<string, string> } | undefined)?.Variables ?? {};
+
+/** The topic the service notifies on: the NOTIFICATION_TOPIC_ARN of the functions that set it, one topic. */
+function notificationTopic(service: ResolvedTemplate): string {
+  const topics = new Set(
+    service
+      .ofType("AWS::Lambda::Function")
+      .flatMap(([id]) => environmentOf(service.properties(id)).NOTIFICATION_TOPIC_ARN ?? []),
+  );
+  const [topic] = topics;
+  if (topics.size !== 1 || !topic)
+    throw new Error(`the functions name ${topics.size} notification topics, not one`);
+  return topic;
+}
+
+function settingsOf(fn: Record<string, Json>): Omit<FunctionSettings, "topicArn"> {
+  const env = environmentOf(fn);
   const read = (name: string) => {
     const value = env[name];
     if (!value) throw new Error(`the functions' environment has no ${name}`);

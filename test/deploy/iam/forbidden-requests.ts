@@ -46,6 +46,11 @@ export function forbiddenEc2Requests(account: string): Request[] {
     taggedWith(account, "Name, a key outside the service's prefix", ["Name"]),
     taggedWith(account, "the service's keys and one outside its prefix", [...own, "Name"]),
     taggedWith(account, "the service's keys and peering-approval", [...own, "peering-approval"]),
+    taggedWith(account, "peering-approval-reason, a person's key too", ["peering-approval-reason"]),
+    taggedWith(account, "the service's keys and peering-approval-reason", [
+      ...own,
+      "peering-approval-reason",
+    ]),
     taggedWith(account, "no key at all", []),
     ...["ec2:DeleteRouteTable", "ec2:ReplaceRoute", "ec2:CreateRouteTable"].map((action) => ({
       what: "anything but adding and removing routes",

@@ -9,7 +9,7 @@ import { lambdaRequests } from "./lambda-requests";
 import { actionsUsed } from "./operations-used";
 import { functionRequests, type Request } from "./service-requests";
 import { evaluate } from "./simulate";
-import { busPolicy, identityPolicies, trustPolicy } from "./template-policies";
+import { busPolicy, identityPolicies, topicPolicy, trustPolicy } from "./template-policies";
 import { actionsOtherThan } from "./unlisted-actions";
 
 const service = await serviceDeployment();
@@ -20,12 +20,14 @@ const SENT = [
   ...actionsUsed("client-ec2"),
   ...actionsUsed("client-sts"),
   ...actionsUsed("client-eventbridge"),
+  ...actionsUsed("client-sns"),
 ];
 
 // The resource policy, if any, that also decides a request: the execution role's trust, the bus's policy.
 function resourcePolicyFor(request: Request) {
   if (request.action === "sts:AssumeRole" && executionRoleId) return trustPolicy(member, executionRoleId);
   if (request.action === "events:PutEvents") return busPolicy(service, "PeeringBus");
+  if (request.action === "sns:Publish") return topicPolicy(service, request.resource);
   return undefined;
 }
 const accountOf = (request: Request) =>
@@ -40,6 +42,7 @@ describe.each(serviceRoles(service))("the function role $role", ({ role, roleNam
     expect(SENT).toContain("ec2:AcceptVpcPeeringConnection");
     expect(SENT).toContain("sts:AssumeRole");
     expect(SENT).toContain("events:PutEvents");
+    expect(SENT).toContain("sns:Publish");
   });
 
   it("can be assumed by Lambda and by nobody else", async () => {
@@ -112,6 +115,12 @@ describe.each(serviceRoles(service))("the function role $role", ({ role, roleNam
     ["iam:PutRolePolicy", roleArn(SERVICE_ACCOUNT, roleName), "widening its own role"],
     ["sts:GetFederationToken", `arn:aws:sts::${SERVICE_ACCOUNT}:federated-user/x`, "federating"],
     ["events:PutEvents", busArn(SERVICE_ACCOUNT, "default"), "putting events on another bus"],
+    ["sns:Publish", `arn:aws:sns:us-east-1:${SERVICE_ACCOUNT}:someone-elses`, "publishing to another topic"],
+    [
+      "sns:Publish",
+      `arn:aws:sns:us-east-1:${STRANGER_ACCOUNT}:notifications`,
+      "publishing to another account",
+    ],
   ])("denies %s %s (%s)", async (action, resource) => {
     const account = resource.split(":")[4] || SERVICE_ACCOUNT;
     const trustsAll = {
@@ -137,9 +146,15 @@ describe.each(serviceRoles(service))("the function role $role", ({ role, roleNam
     expect(verdict).not.toBe("Allowed");
   });
 
-  it.each(["ec2", "iam", "sts"])("allows no %s action the code does not send", async (prefix) => {
+  // How many actions each service has at least: the lists are read, not empty.
+  it.each([
+    ["ec2", 100],
+    ["iam", 100],
+    ["sts", 5],
+    ["sns", 20],
+  ] as const)("allows no %s action the code does not send", async (prefix, atLeast) => {
     const others = await actionsOtherThan(prefix, new Set(SENT), SERVICE_ACCOUNT);
-    expect(others.length).toBeGreaterThan(prefix === "sts" ? 5 : 100);
+    expect(others.length).toBeGreaterThan(atLeast);
     const allowed: string[] = [];
     for (const { action, resource } of others) {
       const verdict = await evaluate(

@@ -138,7 +138,8 @@ describe("the forwarding role", () => {
   const name = String(member.properties(forwardingRole).RoleName ?? forwardingRole);
   const session = sessionArn(MEMBER_ACCOUNT, name, "events");
   const bus = busArn(SERVICE_ACCOUNT, settings.busName);
-  const rule = member.ofType("AWS::Events::Rule").map(([id]) => member.arn(id))[0] ?? "";
+  const rules = member.ofType("AWS::Events::Rule").map(([id]) => member.arn(id));
+  const rule = rules[0] ?? "";
 
   const assume = (principal: string, sourceAccount: string, sourceArn = rule) =>
     evaluate(
@@ -158,8 +159,8 @@ describe("the forwarding role", () => {
       },
     );
 
-  it("is assumed by EventBridge for this account's rule", async () => {
-    expect(await assume("events.amazonaws.com", MEMBER_ACCOUNT)).toBe("Allowed");
+  it.each(rules)("is assumed by EventBridge for this account's rule %s", async (source) => {
+    expect(await assume("events.amazonaws.com", MEMBER_ACCOUNT, source)).toBe("Allowed");
   });
 
   it.each([

@@ -6,7 +6,12 @@ import { join } from "node:path";
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 
 /** Each SDK client package the service uses, and the IAM service prefix of its operations. */
-export const CLIENTS = { "client-ec2": "ec2", "client-sts": "sts", "client-eventbridge": "events" } as const;
+export const CLIENTS = {
+  "client-ec2": "ec2",
+  "client-sts": "sts",
+  "client-eventbridge": "events",
+  "client-sns": "sns",
+} as const;
 export type Client = keyof typeof CLIENTS;
 
 // A waiter polls one describe operation; a new waiter must be added here to be counted.

@@ -1,6 +1,7 @@
 // The service's resource policies, evaluated as AWS would: the bus admits events only from the
-// organisation or the listed accounts; the notification topic only from this account's alarms and the
-// rules that target it; each queue only from the service's rules that deliver to it.
+// organisation or the listed accounts; the notification topic only from this account's alarms (the
+// notify function publishes by its role's own grant, test/deploy/iam/function-roles.test.ts); each queue
+// only from the service's rules that deliver to it; the notify function only from the NotifyRule.
 import { describe, expect, it } from "vitest";
 import type { Json } from "../templates/cloudformation";
 import { PACKAGE_PARAMS } from "../templates/service-template";
@@ -9,7 +10,7 @@ import { alarmArn, ruleArn, sessionArn } from "./arns";
 import { serviceDeployment } from "./deployments";
 import type { ResolvedTemplate } from "./resolved-template";
 import { evaluate } from "./simulate";
-import { busPolicy, queuePolicy, topicPolicy } from "./template-policies";
+import { busPolicy, functionPolicy, queuePolicy, topicPolicy } from "./template-policies";
 
 const byOrganisation = await serviceDeployment();
 const byAccounts = await serviceDeployment({
@@ -89,26 +90,27 @@ describe.each(byOrganisation.ofType("AWS::SNS::Topic").map(([id]) => [id] as con
         );
       })
       .map(([id]) => t.arn(id));
-    const rules = rulesSendingTo(t, topic);
     const publish = (call: { principal: string; context?: Record<string, string> }, action = "sns:Publish") =>
       evaluate({ ...call, action, resource: topic, resourceAccount: SERVICE_ACCOUNT }, { resource: policy });
 
-    it("has publishers", () => {
-      expect(alarms.length + rules.length).toBeGreaterThan(0);
+    it("has the alarms as publishers, and no rule", () => {
+      expect(alarms.length).toBeGreaterThan(0);
+      expect(rulesSendingTo(t, topic)).toEqual([]);
     });
 
     it.each(alarms)("takes the alarm %s", async (alarm) => {
       expect(await publish(fromService("cloudwatch.amazonaws.com", alarm))).toBe("Allowed");
     });
 
-    it.each(rules)("takes the rule %s", async (rule) => {
-      expect(await publish(fromService("events.amazonaws.com", rule))).toBe("Allowed");
-    });
-
     it.each([
+      ["the rule that used to target it", fromService("events.amazonaws.com", t.arn("NotifyRule"))],
       [
         "another rule of this account",
         fromService("events.amazonaws.com", ruleArn(SERVICE_ACCOUNT, "someone-elses")),
+      ],
+      [
+        "Lambda, for any function",
+        fromService("lambda.amazonaws.com", `arn:aws:lambda:us-east-1:${SERVICE_ACCOUNT}:function:x`),
       ],
       [
         "another account's alarm",
@@ -136,13 +138,23 @@ describe.each(byOrganisation.ofType("AWS::SNS::Topic").map(([id]) => [id] as con
       expect(verdict).not.toBe("Allowed");
     });
 
+    it("takes nothing from a role of this account that has no grant of its own", async () => {
+      const verdict = await evaluate(
+        {
+          principal: sessionArn(SERVICE_ACCOUNT, "someone"),
+          action: "sns:Publish",
+          resource: topic,
+          resourceAccount: SERVICE_ACCOUNT,
+        },
+        { resource: policy },
+      );
+      expect(verdict).not.toBe("Allowed");
+    });
+
     it.each(["sns:Subscribe", "sns:SetTopicAttributes", "sns:DeleteTopic"])(
       "lets no publisher %s",
       async (action) => {
-        for (const call of [
-          ...alarms.map((a) => fromService("cloudwatch.amazonaws.com", a)),
-          ...rules.map((r) => fromService("events.amazonaws.com", r)),
-        ]) {
+        for (const call of alarms.map((a) => fromService("cloudwatch.amazonaws.com", a))) {
           expect(await publish(call, action)).not.toBe("Allowed");
         }
       },
@@ -169,6 +181,15 @@ describe.each(
 
   it.each(senders)("takes events from the rule %s", async (rule) => {
     expect(await send(fromService("events.amazonaws.com", rule))).toBe("Allowed");
+  });
+
+  it("takes nothing from the service's rules that do not send to it", async () => {
+    const others = t
+      .ofType("AWS::Events::Rule")
+      .map(([id]) => t.arn(id))
+      .filter((rule) => !senders.includes(rule));
+    for (const rule of others)
+      expect(await send(fromService("events.amazonaws.com", rule)), rule).not.toBe("Allowed");
   });
 
   it.each([
@@ -225,6 +246,79 @@ describe("queues that rules deliver to", () => {
         );
         expect(verdict, rule).toBe("Allowed");
       }
+    },
+  );
+});
+
+describe("queues fed by their own rules", () => {
+  const t = byOrganisation;
+  it.each([
+    ["ApprovalTagQueue", ["ApprovalTagRule", "ApprovalTagForwardedRule"]],
+    ["SweepQueue", ["SweepSchedule", "PendingPassSchedule"]],
+  ])("%s takes events from %j only", (queue, rules) => {
+    expect(rulesSendingTo(t, t.arn(queue)).sort()).toEqual(rules.map((r) => t.arn(r)).sort());
+  });
+});
+
+describe("the notify function", () => {
+  const t = byOrganisation;
+  const notify = t.arn("NotifyLambdaFunction");
+  const policy = functionPolicy(t, notify);
+  const invoke = (
+    call: { principal: string; context?: Record<string, string> },
+    action = "lambda:InvokeFunction",
+  ) =>
+    evaluate({ ...call, action, resource: notify, resourceAccount: SERVICE_ACCOUNT }, { resource: policy });
+
+  it("is the target of the NotifyRule, and of no other rule", () => {
+    const rules = t
+      .ofType("AWS::Events::Rule")
+      .filter(([id]) =>
+        list(t.properties(id).Targets).some((target) => (target as { Arn?: string }).Arn === notify),
+      )
+      .map(([id]) => id);
+    expect(rules).toEqual(["NotifyRule"]);
+  });
+
+  it("is invoked by EventBridge for the NotifyRule", async () => {
+    expect(await invoke(fromService("events.amazonaws.com", t.arn("NotifyRule")))).toBe("Allowed");
+  });
+
+  it.each([
+    ["another rule of this account", fromService("events.amazonaws.com", t.arn("PeeringRequestRule"))],
+    [
+      "a rule of the same name in another account",
+      fromService(
+        "events.amazonaws.com",
+        ruleArn(STRANGER_ACCOUNT, "peering-autopilot-ci/NotifyRule"),
+        STRANGER_ACCOUNT,
+      ),
+    ],
+    ["EventBridge without a source rule", { principal: "events.amazonaws.com" }],
+    ["another service", fromService("sns.amazonaws.com", `arn:aws:sns:us-east-1:${SERVICE_ACCOUNT}:topic`)],
+  ])("is not invoked by %s", async (_, call) => {
+    expect(await invoke(call)).not.toBe("Allowed");
+  });
+
+  it("is not invoked by a principal of another account", async () => {
+    const verdict = await evaluate(
+      {
+        principal: sessionArn(STRANGER_ACCOUNT, "someone"),
+        action: "lambda:InvokeFunction",
+        resource: notify,
+        resourceAccount: SERVICE_ACCOUNT,
+      },
+      { identity: allowsAll, resource: policy },
+    );
+    expect(verdict).not.toBe("Allowed");
+  });
+
+  it.each(["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:AddPermission"])(
+    "lets the NotifyRule not %s",
+    async (action) => {
+      expect(await invoke(fromService("events.amazonaws.com", t.arn("NotifyRule")), action)).not.toBe(
+        "Allowed",
+      );
     },
   );
 });

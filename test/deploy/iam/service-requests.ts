@@ -20,12 +20,31 @@ export interface FunctionSettings {
   busAccount: string;
   assumeRoleName: string;
   externalId: string;
+  /** The topic the notify function publishes to (its NOTIFICATION_TOPIC_ARN). */
+  topicArn: string;
 }
 
-/** The tags the service writes on a decided connection (shared/decision/decision-tags.ts). */
+/**
+ * Every tag the service writes on a connection (shared/decision/decision-tags.ts): an accepted request, one
+ * a person approved or denied, one parked for approval that is about to expire.
+ */
 export function decisionTagsWritten(): Record<string, string> {
-  const decision = { action: "accept", rule: "shared-services" } as Decision;
-  return decisionTags(decision, {}, new Date("2026-01-01T00:00:00Z"));
+  const by = "arn:aws:sts::222222222222:assumed-role/network-admin/someone";
+  const decisions: Partial<Decision>[] = [
+    { action: "accept", rule: "shared-services", findings: [] },
+    {
+      action: "accept",
+      rule: "shared-services",
+      findings: ["approved"],
+      approval: { answer: "approve", by },
+    },
+    { action: "reject", rule: "shared-services", findings: ["denied"], approval: { answer: "deny", by } },
+    { action: "await-approval", rule: "shared-services", findings: ["expiring-soon"] },
+  ];
+  return Object.assign(
+    {},
+    ...decisions.map((d) => decisionTags(d as Decision, {}, new Date("2026-01-01T00:00:00Z"))),
+  );
 }
 
 export function tagContext(tags: Record<string, string>): Record<string, string | string[]> {
@@ -142,6 +161,14 @@ const FUNCTION_REQUESTS: Record<string, (s: FunctionSettings) => Request[]> = {
       resource: busArn(s.busAccount, s.busName),
       context: { "events:source": EVENT_SOURCE, "events:detail-type": detailType },
     })),
+  "sns:Publish": (s) => [
+    {
+      what: "a notification on the service's topic",
+      action: "sns:Publish",
+      resource: s.topicArn,
+      context: {},
+    },
+  ],
 };
 
 const unmapped = (action: string) =>

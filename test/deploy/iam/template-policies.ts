@@ -1,5 +1,5 @@
 // The IAM documents of a resolved template: each role's identity and trust policies, and the resource
-// policies of topics, queues and event buses, merged per resource as AWS would apply them.
+// policies of topics, queues, event buses and functions, merged per resource as AWS would apply them.
 import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
 import type { Json } from "../templates/cloudformation";
 import type { ResolvedTemplate } from "./resolved-template";
@@ -80,6 +80,37 @@ export function busPolicy(t: ResolvedTemplate, busId: string): PolicyDocument {
     .filter((p) => (p.EventBusName ?? "default") === name)
     .flatMap((p) => (p.Policy ? statementsOf(p.Policy) : list(p.Statement as Statement)));
   return document([...own, ...others]);
+}
+
+/**
+ * A function's resource policy: one statement per AWS::Lambda::Permission naming it, as Lambda writes
+ * them (the source ARN and account become conditions). Only service principals are granted here.
+ */
+export function functionPolicy(t: ResolvedTemplate, functionArn: string): PolicyDocument {
+  const statements = t
+    .ofType("AWS::Lambda::Permission")
+    .map(([id]) => [id, t.properties(id)] as const)
+    // FunctionName takes the function's name or its ARN.
+    .filter(
+      ([, p]) =>
+        p.FunctionName === functionArn || functionArn.endsWith(`:function:${String(p.FunctionName)}`),
+    )
+    .map(([id, p]): Statement => {
+      const principal = String(p.Principal);
+      if (!principal.endsWith(".amazonaws.com")) throw new Error(`${id}: grants ${principal}, not a service`);
+      const condition: Record<string, Json> = {};
+      if (p.SourceArn !== undefined) condition.ArnLike = { "AWS:SourceArn": p.SourceArn };
+      if (p.SourceAccount !== undefined) condition.StringEquals = { "AWS:SourceAccount": p.SourceAccount };
+      return {
+        Sid: id,
+        Effect: "Allow",
+        Principal: { Service: principal },
+        Action: p.Action,
+        Resource: functionArn,
+        ...(Object.keys(condition).length > 0 && { Condition: condition }),
+      };
+    });
+  return document(statements);
 }
 
 function merged(t: ResolvedTemplate, type: string, key: string, target: string): PolicyDocument {
