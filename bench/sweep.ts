@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Context } from "aws-lambda";
-import { installModel } from "../model";
+import { deliverQueued, installModel, type QueuedFunction } from "../model";
 import { loadConfig } from "../shared/config";
 import type { ReconcileSummary } from "../shared/workflow/reconcile";
 import { lowerBound } from "./sweep-minimum";
@@ -57,7 +57,9 @@ world.network = async (call) => {
 };
 const { restore } = installModel(world);
 const { handler } = await import("../functions/reconcile");
-const invoke = handler as unknown as (event: unknown, context: Context) => Promise<ReconcileSummary>;
+// As the sweep queue delivers a tick: in an SQS batch of one.
+const invoke = (event: unknown, context: Context) =>
+  deliverQueued(handler as unknown as QueuedFunction, event, context) as Promise<ReconcileSummary>;
 const context = {
   invokedFunctionArn: `arn:aws:lambda:us-east-1:${sweep.homeAccount}:function:bench-reconcile`,
   // The deployed reconciler's timeout.

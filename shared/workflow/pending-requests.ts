@@ -1,16 +1,11 @@
-import { listConnections } from "../aws/find-connections";
 import type { AwsSessions } from "../aws/sessions";
-import { toPeeringConnection } from "../aws/to-facts";
-import { settleWithConcurrency } from "../concurrency";
 import { decide } from "../decision/decide";
 import type { Decision } from "../decision/decision";
 import type { Policy } from "../policy/schema";
-import { assignConnections, type Listing } from "./sweep/assign";
-import { readSnapshot } from "./sweep/read-snapshot";
+import { targetKey } from "./sweep/assign";
+import { readSweep } from "./sweep/read-sweep";
 import { factsFromSnapshot } from "./sweep/snapshot";
 import type { SweepTarget } from "./sweep-targets";
-
-const PENDING = ["pending-acceptance"];
 
 export interface PendingContext {
   policy: Policy;
@@ -42,8 +37,8 @@ export interface PendingRequests {
 }
 
 /**
- * Every pending request in these accepter account-regions, read as the reconciler reads them (one
- * paginated listing per account-region, the snapshot of route tables and accepter CIDRs) and decided
+ * Every pending request in these accepter account-regions, read as the reconciler's pending pass reads
+ * them (one paginated listing per account-region, then only the pending requests' VPCs) and decided
  * with `decide`. Read-only: nothing is carried out. A request is taken from its accepter's own
  * listing, as the reconciler takes it; one account-region's failure does not stop the others.
  */
@@ -51,27 +46,17 @@ export async function readPendingRequests(
   ctx: PendingContext,
   targets: readonly SweepTarget[],
 ): Promise<PendingRequests> {
-  const failures: PendingReadFailure[] = [];
-  const listed = await settleWithConcurrency(targets, ctx.concurrency, (target) =>
-    listConnections(ctx.sessions.ec2(target.account, target.region), PENDING),
-  );
-  const listings: Listing[] = [];
-  for (const result of listed) {
-    if (result.status === "fulfilled")
-      listings.push({ target: result.item, connections: result.value.map(toPeeringConnection) });
-    else failures.push({ ...result.item, error: asError(result.reason) });
-  }
-
-  const { listed: items } = assignConnections(ctx.policy, targets, listings);
-  const snapshot = await readSnapshot(
-    ctx.sessions,
-    listings.map((listing) => listing.target),
-    items.map((item) => item.connection),
-    ctx.concurrency,
-  );
+  const { listingErrors, assignment, snapshot } = await readSweep(ctx.sessions, ctx.policy, targets, {
+    pass: "pending",
+    concurrency: ctx.concurrency,
+  });
+  const failures: PendingReadFailure[] = targets.flatMap((target) => {
+    const key = targetKey(target);
+    return listingErrors.has(key) ? [{ ...target, error: asError(listingErrors.get(key)) }] : [];
+  });
   const readAt = ctx.now();
   const requests: PendingRequest[] = [];
-  for (const { target, connection } of items) {
+  for (const { target, connection } of assignment.listed) {
     const read = factsFromSnapshot(snapshot, connection, readAt);
     if ("error" in read) failures.push({ ...target, connectionId: connection.id, error: read.error });
     else requests.push({ target, decision: decide(read.facts, ctx.policy), readAt: readAt.toISOString() });

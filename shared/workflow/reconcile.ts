@@ -1,9 +1,8 @@
 import { NotDecidedError } from "../aws/aws-errors";
 import type { CarriedOut } from "../aws/carry-out";
 import { carryOutAll } from "../aws/carry-out";
-import { existingConnectionIds, listConnections } from "../aws/find-connections";
+import { existingConnectionIds } from "../aws/find-connections";
 import { type RemovalResult, removeRoutes } from "../aws/remove-routes";
-import { toPeeringConnection } from "../aws/to-facts";
 import { settleWithConcurrency } from "../concurrency";
 import { decide } from "../decision/decide";
 import { planOrphanRemovals } from "../routes/orphan-routes";
@@ -13,8 +12,8 @@ import {
   handleConnection,
   type WorkflowContext,
 } from "./handle-connection";
-import { type Assignment, assignConnections, type Listing, targetKey } from "./sweep/assign";
-import { readSnapshot } from "./sweep/read-snapshot";
+import { type Assignment, type Listing, targetKey } from "./sweep/assign";
+import { readSweep, type SweepPass } from "./sweep/read-sweep";
 import {
   bulkReadAt,
   factsFromSnapshot,
@@ -24,7 +23,6 @@ import {
 } from "./sweep/snapshot";
 import { type SweepTarget, sweepTargets } from "./sweep-targets";
 
-const SWEPT_STATUSES = ["pending-acceptance", "active", "deleted", "rejected", "expired", "failed"];
 const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
 
 export interface TargetReport {
@@ -39,6 +37,7 @@ export interface TargetReport {
 }
 
 export interface ReconcileSummary {
+  pass: SweepPass;
   targets: number;
   connections: number;
   actions: Record<string, number>;
@@ -72,35 +71,29 @@ interface SweptResult {
  * for it in advance; then active connections. Each phase carries its decisions out together (see
  * carryOutAll), paced by the account-regions' request buckets. An account-region that cannot be
  * listed is reported and the others go on.
+ *
+ * The pending pass lists only pending requests and reads only what their decisions need (their VPCs'
+ * route tables and the accepter CIDRs): with nothing pending it costs one listing page per
+ * account-region. It looks for no orphan routes, since that needs every table of an account-region.
  */
 export async function reconcile(
   ctx: WorkflowContext,
-  options: { regions: string[]; concurrency: number },
+  options: { regions: string[]; concurrency: number; pass: SweepPass },
 ): Promise<ReconcileRun> {
+  const { pass } = options;
   const targets = sweepTargets(ctx.policy, options.regions);
-  const targetErrors = new Map<string, unknown>();
-  const listed = await settleWithConcurrency(targets, options.concurrency, (target) =>
-    listConnections(ctx.sessions.ec2(target.account, target.region), SWEPT_STATUSES),
-  );
-  const listings: Listing[] = [];
-  for (const result of listed) {
-    if (result.status === "fulfilled")
-      listings.push({ target: result.item, connections: result.value.map(toPeeringConnection) });
-    else targetErrors.set(targetKey(result.item), result.reason);
-  }
-
-  const assignment = assignConnections(ctx.policy, targets, listings);
-  const snapshot = await readSnapshot(
-    ctx.sessions,
-    listings.map((listing) => listing.target),
-    assignment.listed.map((item) => item.connection),
-    options.concurrency,
-  );
+  const {
+    listings,
+    listingErrors: targetErrors,
+    assignment,
+    snapshot,
+  } = await readSweep(ctx.sessions, ctx.policy, targets, options);
+  const orphanSearch = pass === "full" ? listings : [];
   const inPhase = (keep: (status: string) => boolean) =>
     assignment.listed.filter((item) => keep(item.connection.status));
 
   const [orphans, dead] = await Promise.all([
-    removeOrphanRoutes(ctx, listings, snapshot, options.concurrency, targetErrors),
+    removeOrphanRoutes(ctx, orphanSearch, snapshot, options.concurrency, targetErrors),
     decideAndCarryOut(
       ctx,
       snapshot,
@@ -129,7 +122,11 @@ export async function reconcile(
 
   const swept = [...dead, ...pending, ...active, ...reread, ...skipped];
   return {
-    summary: { ...summarize(targets, swept, orphans, targetErrors), callsNotSent: ctx.sessions.callsNotSent },
+    summary: {
+      pass,
+      ...summarize(targets, swept, orphans, targetErrors),
+      callsNotSent: ctx.sessions.callsNotSent,
+    },
     results: swept.map(({ result }) => result),
   };
 }
@@ -143,7 +140,7 @@ async function decideAndCarryOut(
   const results: SweptResult[] = [];
   const decided = [];
   for (const { target, connection } of items) {
-    const read = factsFromSnapshot(snapshot, connection);
+    const read = factsFromSnapshot(snapshot, connection, ctx.now());
     if ("error" in read) {
       // Throttled, failing or unreachable while reading: nothing was decided, and the record says so.
       const ref = { connectionId: connection.id, ...target };
@@ -205,7 +202,7 @@ function summarize(
   swept: SweptResult[],
   orphans: { target: SweepTarget; removals: RemovalResult[] }[],
   targetErrors: Map<string, unknown>,
-): Omit<ReconcileSummary, "callsNotSent"> {
+): Omit<ReconcileSummary, "pass" | "callsNotSent"> {
   const results = swept.map(({ result }) => result);
   const perTarget = targets.map(({ account, region }): TargetReport => {
     const key = targetKey({ account, region });

@@ -52,6 +52,7 @@ describe("the reconcile summary", () => {
     const summary = (await service.run("reconcile")) as ReconcileSummary;
 
     expect(summary).toEqual({
+      pass: "full",
       targets: 3,
       connections: 7,
       actions: { accept: 2, reject: 1, maintain: 1, cleanup: 1, ignore: 1, skipped: 1 },

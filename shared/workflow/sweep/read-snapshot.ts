@@ -16,17 +16,20 @@ type TablePlace = SweepTarget & Partial<Pick<Place, "vpcIds">>;
 
 /**
  * Reads in bulk what the sweep's decisions need: one paginated route-table read per account-region
- * (every table of a swept one, which also shows its orphan routes; the connected VPCs' tables
+ * (every table of one searched for orphan routes, `everyTableOf`; the connected VPCs' tables
  * elsewhere), and one DescribeVpcs per accepter account-region. Reads that fail are kept as values:
- * only the connections that depend on them fail.
+ * only the connections that depend on them fail. With no connections and no account-region to search,
+ * nothing is read.
  */
 export async function readSnapshot(
   sessions: AwsSessions,
-  swept: readonly SweepTarget[],
+  everyTableOf: readonly SweepTarget[],
   connections: readonly PeeringConnection[],
   concurrency: number,
 ): Promise<SweepSnapshot> {
-  const tablePlaces = new Map<string, TablePlace>(swept.map((target) => [targetKey(target), { ...target }]));
+  const tablePlaces = new Map<string, TablePlace>(
+    everyTableOf.map((target) => [targetKey(target), { ...target }]),
+  );
   const cidrPlaces = new Map<string, Place>();
   for (const { accepter, requester } of connections) {
     for (const side of [accepter, requester]) wantVpc(tablePlaces, side);

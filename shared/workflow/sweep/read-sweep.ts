@@ -1,0 +1,61 @@
+import { listConnections } from "../../aws/find-connections";
+import type { AwsSessions } from "../../aws/sessions";
+import { toPeeringConnection } from "../../aws/to-facts";
+import { settleWithConcurrency } from "../../concurrency";
+import type { Policy } from "../../policy/schema";
+import type { SweepTarget } from "../sweep-targets";
+import { type Assignment, assignConnections, type Listing, targetKey } from "./assign";
+import { readSnapshot } from "./read-snapshot";
+import type { SweepSnapshot } from "./snapshot";
+
+/**
+ * The full pass goes over every connection and the routes left behind; the pending pass, run more often,
+ * only decides pending requests (those no event announces, and answers whose event was lost).
+ */
+export type SweepPass = "full" | "pending";
+
+const LISTED_STATUSES: Record<SweepPass, string[]> = {
+  full: ["pending-acceptance", "active", "deleted", "rejected", "expired", "failed"],
+  pending: ["pending-acceptance"],
+};
+
+/** What a pass reads before it decides anything. */
+export interface SweepRead {
+  listings: Listing[];
+  /** The account-regions that could not be listed, by key, and why. */
+  listingErrors: Map<string, unknown>;
+  assignment: Assignment;
+  snapshot: SweepSnapshot;
+}
+
+/**
+ * One paginated listing per account-region (of every connection, or of pending requests only), who
+ * decides which connection, and the bulk reads their decisions need. The full pass also reads every
+ * route table of each listed account-region, where orphan routes are looked for; the pending pass
+ * reads only the pending requests' VPCs, and nothing when nothing is pending.
+ */
+export async function readSweep(
+  sessions: AwsSessions,
+  policy: Policy,
+  targets: readonly SweepTarget[],
+  options: { pass: SweepPass; concurrency: number },
+): Promise<SweepRead> {
+  const listed = await settleWithConcurrency(targets, options.concurrency, (target) =>
+    listConnections(sessions.ec2(target.account, target.region), LISTED_STATUSES[options.pass]),
+  );
+  const listings: Listing[] = [];
+  const listingErrors = new Map<string, unknown>();
+  for (const result of listed) {
+    if (result.status === "fulfilled")
+      listings.push({ target: result.item, connections: result.value.map(toPeeringConnection) });
+    else listingErrors.set(targetKey(result.item), result.reason);
+  }
+  const assignment = assignConnections(policy, [...targets], listings);
+  const snapshot = await readSnapshot(
+    sessions,
+    options.pass === "full" ? listings.map((listing) => listing.target) : [],
+    assignment.listed.map((item) => item.connection),
+    options.concurrency,
+  );
+  return { listings, listingErrors, assignment, snapshot };
+}
