@@ -74,5 +74,8 @@ export function printDecision(record: DecisionRecord) {
   line(
     `  Routes: ${created.length} created, ${present.length} already present, ${conflicting.length} conflicting, ${failed.length} failed`,
   );
-  for (const [side, why] of Object.entries(record.unmanaged)) line(`  ${side} side not managed: ${why}`);
+  for (const [side, why] of Object.entries(record.unmanaged)) {
+    const note = `${side} side not managed: ${why}`;
+    if (!record.reasons.includes(note)) line(`  ${note}`);
+  }
 }

@@ -1,16 +1,19 @@
 import "./env";
+import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import type { Context } from "aws-lambda";
 import { formatPolicyError } from "../bin/check";
+import { main as peeringCli } from "../bin/main";
+import { handler as approvalTagHandler } from "../functions/on-approval-tag";
 import { handler as peeringRequestHandler } from "../functions/on-peering-request";
 import { handler as reconcileHandler } from "../functions/reconcile";
-import { deliverQueued, installModel, requestPeering } from "../model";
+import { apiCallEvent, deliverQueued, installModel, requestPeering } from "../model";
 import { loadPolicy } from "../shared/policy/load-policy";
 import { PolicyError } from "../shared/policy/policy-error";
 import type { Policy } from "../shared/policy/schema";
 import type { HandleResult } from "../shared/workflow/handle-connection";
 import type { ReconcileSummary } from "../shared/workflow/reconcile";
 import { heading, line, printDecision, printTables, snapshot } from "./print";
-import { ACCEPTER, demoWorld, REQUESTER } from "./world";
+import { ACCEPTER, demoWorld, REQUESTER, VENDOR } from "./world";
 
 /**
  * Replays peering requests through the real handler, unchanged, against the in-memory model of
@@ -18,12 +21,14 @@ import { ACCEPTER, demoWorld, REQUESTER } from "./world";
  */
 const policyPath = process.env.POLICY_PATH ?? "policy.yml";
 const policy = loadDemoPolicy(policyPath);
-const { world, shared, payments, analytics, legacy, reporting, names } = demoWorld();
+const { world, shared, payments, analytics, legacy, reporting, vendorEtl, vendorSandbox, names } =
+  demoWorld();
 installModel(world);
 // Each function's queue hands it raw JSON, one event a message; the parser middleware types it.
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 const handler = peeringRequestHandler as unknown as Handler;
 const reconcile = reconcileHandler as unknown as Handler;
+const onApprovalTag = approvalTagHandler as unknown as Handler;
 const context = {
   invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCEPTER}:function:peering-autopilot-demo-onPeeringRequest`,
   functionName: "peering-autopilot-demo-onPeeringRequest",
@@ -92,7 +97,72 @@ printTables(
   before,
   [shared, payments, reporting].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? "")),
 );
+
+heading("5. A vendor's requests wait for a person (rule 'vendor-onboarding', approval: required)");
+const etl = requestPeering(world, { requesterVpcId: vendorEtl, accepterVpcId: shared }).connectionId;
+const sandbox = requestPeering(world, { requesterVpcId: vendorSandbox, accepterVpcId: shared }).connectionId;
+line(`  ${etl} from ${names[vendorEtl]} and ${sandbox} from ${names[vendorSandbox]}, account ${VENDOR}`);
+line(
+  "  The vendor is outside the organisation: no event reaches us. The pending pass (every minute) finds them:",
+);
+const pendingTick = { pass: "pending", time: world.now().toISOString() };
+const pendingSummary = (await deliverQueued(reconcile, pendingTick, context)) as ReconcileSummary;
+line(
+  `  Pending pass: ${pendingSummary.connections} request(s): ${Object.entries(pendingSummary.actions)
+    .map(([action, count]) => `${count} ${action}`)
+    .join(", ")}; both stay pending-acceptance and are announced once`,
+);
+line("  What an approver sees (`npm run peering -- pending`):");
+await peeringCli(["pending"], { out: (text) => line(`    ${text}`), err: (text) => line(`    ${text}`) });
+
+heading("6. Approved by tag: a person tags the connection, the CreateTags event does the rest");
+const approver = `arn:aws:sts::${ACCEPTER}:assumed-role/network-approvers/alice`;
+const beforeApproval = [shared, vendorEtl].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? ""));
+line(`  ${approver} tags ${etl} with peering-approval=approve`);
+const approval = await answer(etl, "approve", approver);
+if (approval.kind === "decided") printDecision(approval.record);
+line(`  Connection status now: ${world.peering(etl).status.code}`);
+line("  Route tables, before and after (+ added): the rule routes only the tables tagged for partners");
+printTables(
+  beforeApproval,
+  [shared, vendorEtl].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? "")),
+);
+
+heading("7. Denied by tag");
+line(`  ${approver} tags ${sandbox} with peering-approval=deny`);
+const denial = await answer(sandbox, "deny", approver);
+if (denial.kind === "decided") printDecision(denial.record);
+line(`  Connection status now: ${world.peering(sandbox).status.code}`);
 line();
+
+/**
+ * A person of the accepter account answers with their own credentials, and CloudTrail records the
+ * call; the handler re-reads the tag from EC2 and names who answered from the event.
+ */
+async function answer(connectionId: string, value: string, person: string): Promise<HandleResult> {
+  const ec2 = new EC2Client({ region: "us-east-1" });
+  await ec2.send(
+    new CreateTagsCommand({ Resources: [connectionId], Tags: [{ Key: "peering-approval", Value: value }] }),
+  );
+  const recorded = apiCallEvent({
+    account: ACCEPTER,
+    region: "us-east-1",
+    eventName: "CreateTags",
+    options: { time: world.now() },
+    requestParameters: {
+      resourcesSet: { items: [{ resourceId: connectionId }] },
+      tagSet: { items: [{ key: "peering-approval", value }] },
+    },
+    responseElements: { _return: true },
+  });
+  const event = {
+    ...recorded,
+    detail: { ...recorded.detail, userIdentity: { ...recorded.detail.userIdentity, arn: person } },
+  };
+  const [result] = (await deliverQueued(onApprovalTag, event, context)) as HandleResult[];
+  if (!result) throw new Error(`no decision for ${connectionId}`);
+  return result;
+}
 
 /** An invalid policy is the user's to fix: said as `peering check` says it, not as a stack trace. */
 function loadDemoPolicy(path: string): Policy {

@@ -45,12 +45,12 @@ describe("the demo's line breaking", () => {
 });
 
 describe("npm run demo", () => {
-  it("replays three requests and a reconciler pass, showing decisions and routes", async () => {
+  it("replays requests, a reconciler pass and the approval flow, showing decisions and routes", async () => {
     const { stdout } = await runDemo();
 
     expect(stdout).toContain("Policy: policy.yml, rules 'payments-to-shared', 'partner-analytics'");
     const sections = stdout.split("━━ ").slice(1);
-    expect(sections).toHaveLength(4);
+    expect(sections).toHaveLength(7);
     expect(sections[0]).toContain("Decision: ACCEPT by rule 'payments-to-shared'");
     expect(sections[0]).toMatch(/payments VPC .*\n(.*\n)*?\s+\+ 10\.0\.0\.0\/16\s+→ pcx-\w+ active/);
     expect(sections[0]).toMatch(/\+ fd00:16:24::\/48\s+→ pcx-/);
@@ -66,6 +66,21 @@ describe("npm run demo", () => {
     expect(sweep).toMatch(/- 10\.24\.0\.0\/16\s+→ pcx-\w+ blackhole/);
     expect(sweep).toMatch(/\+ 10\.28\.0\.0\/16\s+→ pcx-\w+ active/);
     expect(sweep).toMatch(/reporting VPC .*\n(.*\n)*?\s+\+ 10\.0\.0\.0\/16\s+→ pcx-\w+ active/);
+
+    const [parked = "", approved = "", denied = ""] = sections.slice(4);
+    expect(parked).toContain("Pending pass: 2 request(s): 2 await-approval");
+    expect(parked).toContain("Pending requests: 2, soonest expiry first");
+    expect(parked.match(/action {5}AWAIT-APPROVAL/g)).toHaveLength(2);
+    expect(approved).toContain("Decision: ACCEPT by rule 'vendor-onboarding'");
+    expect(approved).toContain(
+      "· approved by arn:aws:sts::111111111111:assumed-role/network-approvers/alice",
+    );
+    expect(approved).toContain("Connection status now: active");
+    // Only the table tagged for partners is routed, as the rule says.
+    expect(approved.match(/^\s+\+ 10\.77\.0\.0\/20\s+→ pcx-\w+ active/gm)).toHaveLength(1);
+    expect(denied).toContain("Decision: REJECT by rule 'vendor-onboarding'");
+    expect(denied).toContain("· denied by arn:aws:sts::111111111111:assumed-role/network-approvers/alice");
+    expect(denied).toContain("Connection status now: rejected");
 
     // Fits a 100-column terminal, so that the terminal never breaks a line inside a CIDR.
     expect(stdout.split("\n").filter((line) => [...line].length > 100)).toEqual([]);
