@@ -102,18 +102,23 @@ function runCheck(args: string[], io: Io): number {
   return checkPolicies(positionals.length > 0 ? positionals : [defaultPolicyFile()], io);
 }
 
+// The options of every command that reads a connection or an account-region live.
+const LIVE_OPTIONS = {
+  policy: { type: "string" },
+  account: { type: "string" },
+  region: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 async function runExplain(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(() =>
     parseArgs({
       args,
       options: {
+        ...LIVE_OPTIONS,
         file: { type: "string" },
-        policy: { type: "string" },
-        account: { type: "string" },
-        region: { type: "string" },
         json: { type: "boolean" },
         "accepter-cidrs": { type: "string" },
-        help: { type: "boolean", short: "h" },
       },
       allowPositionals: true,
     }),
@@ -139,13 +144,7 @@ async function runPending(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(() =>
     parseArgs({
       args,
-      options: {
-        policy: { type: "string" },
-        account: { type: "string" },
-        region: { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: { ...LIVE_OPTIONS, json: { type: "boolean" } },
       allowPositionals: true,
     }),
   );
@@ -167,13 +166,7 @@ async function runAnswer(answer: Answer, args: string[], io: Io): Promise<number
   const { values, positionals } = parse(() =>
     parseArgs({
       args,
-      options: {
-        policy: { type: "string" },
-        account: { type: "string" },
-        region: { type: "string" },
-        reason: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: { ...LIVE_OPTIONS, reason: { type: "string" } },
       allowPositionals: true,
     }),
   );

@@ -6,7 +6,7 @@ import { main as peeringCli } from "../bin/main";
 import { handler as approvalTagHandler } from "../functions/on-approval-tag";
 import { handler as peeringRequestHandler } from "../functions/on-peering-request";
 import { handler as reconcileHandler } from "../functions/reconcile";
-import { apiCallEvent, deliverQueued, installModel, requestPeering } from "../model";
+import { approvalTagEvent, deliverQueued, installModel, requestPeering } from "../model";
 import { loadPolicy } from "../shared/policy/load-policy";
 import { PolicyError } from "../shared/policy/policy-error";
 import type { Policy } from "../shared/policy/schema";
@@ -144,21 +144,8 @@ async function answer(connectionId: string, value: string, person: string): Prom
   await ec2.send(
     new CreateTagsCommand({ Resources: [connectionId], Tags: [{ Key: "peering-approval", Value: value }] }),
   );
-  const recorded = apiCallEvent({
-    account: ACCEPTER,
-    region: "us-east-1",
-    eventName: "CreateTags",
-    options: { time: world.now() },
-    requestParameters: {
-      resourcesSet: { items: [{ resourceId: connectionId }] },
-      tagSet: { items: [{ key: "peering-approval", value }] },
-    },
-    responseElements: { _return: true },
-  });
-  const event = {
-    ...recorded,
-    detail: { ...recorded.detail, userIdentity: { ...recorded.detail.userIdentity, arn: person } },
-  };
+  const call = { connectionId, account: ACCEPTER, region: "us-east-1", value, principal: person };
+  const event = approvalTagEvent(call, { time: world.now() });
   const [result] = (await deliverQueued(onApprovalTag, event, context)) as HandleResult[];
   if (!result) throw new Error(`no decision for ${connectionId}`);
   return result;

@@ -127,3 +127,28 @@ export function vpcCidrEvent(
     responseElements: { vpcId: call.vpcId, cidrBlockAssociation: association },
   });
 }
+
+/**
+ * A person's answer, as CloudTrail records it: CreateTags of `peering-approval` on a connection, in the
+ * account and region whose view of it was tagged, by `principal`. `value` is what the event claims.
+ */
+export function approvalTagEvent(
+  call: { connectionId: string; account: string; region: string; value: string; principal: string },
+  options: EventOptions = {},
+) {
+  const event = apiCallEvent({
+    account: call.account,
+    region: call.region,
+    eventName: "CreateTags",
+    options,
+    requestParameters: {
+      resourcesSet: { items: [{ resourceId: call.connectionId }] },
+      tagSet: { items: [{ key: "peering-approval", value: call.value }] },
+    },
+    responseElements: { _return: true },
+  });
+  return {
+    ...event,
+    detail: { ...event.detail, userIdentity: { ...event.detail.userIdentity, arn: call.principal } },
+  };
+}

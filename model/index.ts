@@ -1,5 +1,11 @@
 export type { ClientWithConfig } from "./caller";
-export { apiCallEvent, createPeeringEvent, peeringCallEvent, vpcCidrEvent } from "./cloudtrail-events";
+export {
+  apiCallEvent,
+  approvalTagEvent,
+  createPeeringEvent,
+  peeringCallEvent,
+  vpcCidrEvent,
+} from "./cloudtrail-events";
 export { ec2Error, stsError } from "./errors";
 export { faultError, SimulatedCrash } from "./faults";
 export { installModel } from "./install";

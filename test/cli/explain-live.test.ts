@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { installModel, requestPeering, World } from "../../model";
+import { describe, expect, it } from "vitest";
+import { requestPeering, type World } from "../../model";
 import { ACCEPTER, PARTNER, REQUESTER, routesOf } from "../handlers/harness";
-import { sharedServices } from "../handlers/worlds";
+import { useLiveWorld } from "./live-world";
 import { explainLive, runCli } from "./run-cli";
 
 const CENTRAL = "444444444444";
@@ -12,42 +12,9 @@ const READS = new Set([
   "DescribeVpcs",
   "DescribeRouteTables",
 ]);
-const ENV_KEYS = ["POLICY_PATH", "ASSUME_ROLE_EXTERNAL_ID", "VISIBLE_WAIT_SECONDS", "WAIT_MIN_DELAY_SECONDS"];
 
 const row = (...cells: string[]) =>
   new RegExp(`^  ${cells.map((c) => c.replace(/[./]/g, "\\$&")).join(" +")}$`);
-
-/** A fresh in-memory EC2/STS per test, as the handler tests have; `home` is whose credentials the CLI holds. */
-function useWorld(home: string, setup: (world: World) => void = () => {}) {
-  let world: World | undefined;
-  let ids: ReturnType<typeof sharedServices> | undefined;
-  let restore = () => {};
-  const saved: Record<string, string | undefined> = {};
-  beforeEach(() => {
-    for (const key of ENV_KEYS) {
-      saved[key] = process.env[key];
-      delete process.env[key];
-    }
-    // Waiter polls are real sleeps; keep them short.
-    process.env.WAIT_MIN_DELAY_SECONDS = "0.01";
-    world = new World({ homeAccount: home });
-    world.addAccount(ACCEPTER).addAccount(REQUESTER).addAccount(PARTNER);
-    setup(world);
-    ids = sharedServices(world);
-    restore = installModel(world).restore;
-  });
-  afterEach(() => {
-    restore();
-    for (const key of ENV_KEYS) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
-  });
-  return {
-    world: () => world ?? expect.fail("only inside a test"),
-    ids: () => ids ?? expect.fail("only inside a test"),
-  };
-}
 
 /** Every table's routes, to prove that explaining left them as they were. */
 function allRoutes(world: World) {
@@ -55,7 +22,7 @@ function allRoutes(world: World) {
 }
 
 describe("explain <pcx-id> live, with the accepter account's credentials", () => {
-  const env = useWorld(ACCEPTER);
+  const env = useLiveWorld(ACCEPTER);
 
   it("reads both sides, explains an approved request, and changes nothing", async () => {
     const world = env.world();
@@ -189,7 +156,7 @@ describe("explain <pcx-id> live, with the accepter account's credentials", () =>
 });
 
 describe("explain <pcx-id> live, where the requester's role cannot be assumed", () => {
-  const env = useWorld(ACCEPTER, (world) => world.addAccount(REQUESTER, { role: false }));
+  const env = useLiveWorld(ACCEPTER, (world) => world.addAccount(REQUESTER, { role: false }));
 
   it("reports the requester side as not managed and still explains the accepter side", async () => {
     const world = env.world();
@@ -215,7 +182,7 @@ describe("explain <pcx-id> live, where the requester's role cannot be assumed", 
 });
 
 describe("explain <pcx-id> live, with the credentials of a central account", () => {
-  const env = useWorld(CENTRAL);
+  const env = useLiveWorld(CENTRAL);
 
   it("takes its home account from STS and assumes the role into the accepter account", async () => {
     const world = env.world();

@@ -1,6 +1,12 @@
 import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { beforeEach, describe, expect, it } from "vitest";
-import { apiCallEvent, deliverQueued, type QueuedFunction, requestPeering, type World } from "../../model";
+import {
+  deliverQueued,
+  type QueuedFunction,
+  requestPeering,
+  approvalTagEvent as tagEvent,
+  type World,
+} from "../../model";
 import { ACCEPTER, lambdaContext, PARTNER, REQUESTER, routesOf, SHARED_VPC, useService } from "./harness";
 import { sharedServices } from "./worlds";
 
@@ -43,21 +49,8 @@ async function tagAsPerson(connectionId: string, value: string): Promise<void> {
 
 /** The CreateTags event CloudTrail records for that call: `value` is what the event claims. */
 function approvalTagEvent(world: World, connectionId: string, value: string, account = ACCEPTER) {
-  const event = apiCallEvent({
-    account,
-    region: "us-east-1",
-    eventName: "CreateTags",
-    options: { time: world.now() },
-    requestParameters: {
-      resourcesSet: { items: [{ resourceId: connectionId }] },
-      tagSet: { items: [{ key: "peering-approval", value }] },
-    },
-    responseElements: { _return: true },
-  });
-  return {
-    ...event,
-    detail: { ...event.detail, userIdentity: { ...event.detail.userIdentity, arn: PERSON } },
-  };
+  const call = { connectionId, account, region: "us-east-1", value, principal: PERSON };
+  return tagEvent(call, { time: world.now() });
 }
 
 const tagsOf = (world: World, connectionId: string) =>
