@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 import base from "../vitest.config";
 
-// The tests that drive the workflow and the carry-out code over the model, and the unit tests of the
-// sweep's pure parts (mutation/workflow.config.mjs).
+// The tests that drive the workflow and the carry-out code over the model, the unit tests of the
+// sweep's pure parts, and the CLI's pending listing, which reads as the pending pass does
+// (mutation/workflow.config.mjs).
 export default defineConfig({
   ...base,
   test: {
@@ -13,6 +14,7 @@ export default defineConfig({
       "test/retries/**/*.test.ts",
       "test/workflow/**/*.test.ts",
       "test/core/sweep.test.ts",
+      "test/cli/pending.test.ts",
     ],
   },
 });

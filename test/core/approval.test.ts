@@ -84,6 +84,8 @@ describe("decide: a rule that asks a person", () => {
     expect(decide(facts({ tags: PARKED }), POLICY)).toMatchObject({ action: "await-approval", findings: [] });
     const otherRule = { ...PARKED, [`${TAG_PREFIX}rule`]: "an-older-rule" };
     expect(decide(facts({ tags: otherRule }), POLICY).findings).toEqual(["awaiting-approval"]);
+    const ruleOnly = { [`${TAG_PREFIX}rule`]: "vendor" };
+    expect(decide(facts({ tags: ruleOnly }), POLICY).findings).toEqual(["awaiting-approval"]);
   });
 
   it("accepts an approved request with the rule's routes and DNS, naming who approved", () => {
@@ -113,7 +115,10 @@ describe("decide: a rule that asks a person", () => {
     expect(decision.rule).toBe("vendor");
     expect(decision.approval).toEqual({ answer: "deny", by: PERSON });
     expect(decision.findings).toEqual(["rejected", "denied"]);
-    expect(decision.reasons[0]).toBe(`denied by ${PERSON}`);
+    expect(decision.reasons).toEqual([
+      `denied by ${PERSON}`,
+      "rule 'vendor' asks a person to approve this request",
+    ]);
     expect(decision.plan).toEqual([]);
   });
 
@@ -301,7 +306,7 @@ describe("decide: requests left pending expire, and people hear of it first", ()
       { name: "announced as expiring", tags: { [`${TAG_PREFIX}expiry-announced`]: EXPIRES }, expired: true },
       {
         name: "recorded as expired already",
-        tags: { ...PARKED, [`${TAG_PREFIX}decision`]: "expired" },
+        tags: { ...PARKED, [`${TAG_PREFIX}decision`]: "expired", [`${TAG_PREFIX}expiry-announced`]: EXPIRES },
         expired: false,
       },
       { name: "never parked nor announced", tags: {}, expired: false },
@@ -310,6 +315,11 @@ describe("decide: requests left pending expire, and people hear of it first", ()
     const decision = decide(facts({ status: "expired", tags }), POLICY);
     expect(decision.findings).toEqual(expired ? ["expired"] : []);
     expect(decision.reasons.includes("the request expired while it was waiting for a person")).toBe(expired);
+  });
+
+  it.each(["rejected", "deleted", "failed"])("a parked request that ended %s did not expire", (status) => {
+    const tags = { ...PARKED, [`${TAG_PREFIX}expiry-announced`]: EXPIRES };
+    expect(decide(facts({ status, tags }), POLICY).findings).toEqual([]);
   });
 
   it("an expired request's leftover routes still go", () => {
