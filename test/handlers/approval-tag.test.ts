@@ -255,6 +255,23 @@ describe("answering a request that awaits approval", () => {
     expect(result?.record.action).toBe("await-approval");
   });
 
+  it("names nobody from a tag event of another view of the connection: the accepter's own answer is 'by tag'", async () => {
+    const world = service.world();
+    const { connectionId } = await parked();
+    // The accepter's answer is there (its event lost); then a tag event arrives from the requester's side.
+    world.peering(connectionId).tagsByAccount[ACCEPTER] = {
+      ...tagsOf(world, connectionId),
+      "peering-approval": "approve",
+    };
+
+    const [result] = (await onApprovalTag(
+      approvalTagEvent(world, connectionId, "approve", REQUESTER),
+    )) as Decided[];
+
+    expect(result?.record).toMatchObject({ action: "accept", approval: { answer: "approve", by: "tag" } });
+    expect(tagsOf(world, connectionId)["peering-autopilot:approved-by"]).toBe("tag");
+  });
+
   it("decides a request whose rule asks for no approval as the rule says, and reports the tag changes nothing", async () => {
     const world = service.world();
     const { shared, partner } = service.ids();

@@ -46,7 +46,8 @@ describe("the changed flag of a decision record", () => {
         action: "maintain",
         connection: "unchanged",
         tagged: false,
-        routes: { created: [], removed: [] },
+        // Every planned route is there already: nothing is planned to be made.
+        routes: { planned: [], created: [], removed: [] },
         dns: [{ result: "present" }, { result: "present" }],
         changed: false,
       },
