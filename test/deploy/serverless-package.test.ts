@@ -220,10 +220,11 @@ describe("serverless package", () => {
     expect(template.Conditions).toBeUndefined();
   });
 
-  it("sends decisions marked notify, and only those, to the notify function, which publishes to the topic", () => {
+  it("sends the service's own decisions marked notify, and only those, to the notify function, which publishes to the topic", () => {
     const rule = resources.NotifyRule;
     expect(rule?.Properties.EventBusName).toEqual({ Ref: "PeeringBus" });
     expect(rule?.Properties.EventPattern).toEqual({
+      account: [{ Ref: "AWS::AccountId" }],
       source: ["peering-autopilot"],
       "detail-type": ["Peering Decision"],
       detail: { notify: [true] },
