@@ -1,15 +1,14 @@
 process.env.WAIT_MIN_DELAY_SECONDS = "1";
 
 import "../demo/env";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import type { Context } from "aws-lambda";
 import { type CallRecord, deliverQueued, installModel, type QueuedFunction } from "../model";
 import { loadConfig } from "../shared/config";
 import { APPROVAL_TAG } from "../shared/decision/approval-tag";
 import type { ReconcileSummary } from "../shared/workflow/reconcile";
 import type { SweepPass } from "../shared/workflow/sweep/read-sweep";
+import { useBenchEnvironment } from "./bench-environment";
 import {
   distribution,
   formatFigures,
@@ -63,15 +62,12 @@ const policyYaml = `${sweep.policyYaml}  - name: lab-review
       cidrs: ["172.16.0.0/12"]
     approval: required
 `;
-const policyPath = join(mkdtempSync(join(tmpdir(), "bench-pending-")), "policy.yml");
-writeFileSync(policyPath, policyYaml);
-Object.assign(process.env, {
-  POLICY_PATH: policyPath,
-  SWEEP_REGIONS: sweep.regions.join(","),
-  EVENT_BUS_NAME: "peering-autopilot-bench",
-  EC2_RATE_SHARE: process.env.BENCH_RATE_SHARE ?? "1",
-  EC2_DESCRIBE_BUCKET: DESCRIBE,
-  EC2_MUTATING_BUCKET: MUTATING,
+useBenchEnvironment({
+  name: "pending",
+  policyYaml,
+  regions: sweep.regions,
+  describeBucket: DESCRIBE,
+  mutatingBucket: MUTATING,
 });
 
 const clock = new VirtualClock();

@@ -1,13 +1,12 @@
 process.env.WAIT_MIN_DELAY_SECONDS = "1";
 
 import "../demo/env";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import type { Context } from "aws-lambda";
 import { deliverQueued, installModel, type QueuedFunction } from "../model";
 import { loadConfig } from "../shared/config";
 import type { ReconcileSummary } from "../shared/workflow/reconcile";
+import { useBenchEnvironment } from "./bench-environment";
 import { lowerBound } from "./sweep-minimum";
 import { buildSweepWorld } from "./sweep-world";
 import { VirtualClock } from "./virtual-clock";
@@ -33,17 +32,12 @@ const sweep = buildSweepWorld();
 const { world } = sweep;
 world.options.ec2RateLimits = buckets;
 
-const policyPath = join(mkdtempSync(join(tmpdir(), "bench-sweep-")), "policy.yml");
-writeFileSync(policyPath, sweep.policyYaml);
-Object.assign(process.env, {
-  POLICY_PATH: policyPath,
-  SWEEP_REGIONS: sweep.regions.join(","),
-  EVENT_BUS_NAME: "peering-autopilot-bench",
-  // The service paces itself by the same buckets, using all of them unless told otherwise (its default
-  // leaves half); the targets are set against whole buckets.
-  EC2_RATE_SHARE: process.env.BENCH_RATE_SHARE ?? "1",
-  EC2_DESCRIBE_BUCKET: DESCRIBE,
-  EC2_MUTATING_BUCKET: MUTATING,
+useBenchEnvironment({
+  name: "sweep",
+  policyYaml: sweep.policyYaml,
+  regions: sweep.regions,
+  describeBucket: DESCRIBE,
+  mutatingBucket: MUTATING,
 });
 
 const clock = new VirtualClock();

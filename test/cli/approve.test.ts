@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { requestPeering, type World } from "../../model";
 import { ACCEPTER, REQUESTER } from "../handlers/harness";
-import { APPROVAL_POLICY, useLiveWorld } from "./live-world";
+import { APPROVAL_POLICY, READ_ONLY_CALLS, useLiveWorld } from "./live-world";
 import { runCli, tempFile } from "./run-cli";
 
 const CALLER = `arn:aws:sts::${ACCEPTER}:assumed-role/peering-autopilot-function/function`;
-const READS = new Set([
-  "GetCallerIdentity",
-  "AssumeRole",
-  "DescribeVpcPeeringConnections",
-  "DescribeVpcs",
-  "DescribeRouteTables",
-]);
 
 const answer = (verb: "approve" | "deny", connectionId: string, ...more: string[]) =>
   runCli(
@@ -27,7 +20,7 @@ const answer = (verb: "approve" | "deny", connectionId: string, ...more: string[
   );
 
 /** Every call that is not a read: an answer may make exactly one, CreateTags. */
-const writes = (world: World) => world.calls.filter((c) => !READS.has(c.operation));
+const writes = (world: World) => world.calls.filter((c) => !READ_ONLY_CALLS.has(c.operation));
 
 describe("approve and deny, with the accepter account's credentials", () => {
   const env = useLiveWorld(ACCEPTER);

@@ -71,3 +71,12 @@ export function expireIn(world: World, connectionId: string, ms: number): void {
 
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
+
+/** The only calls a read-only command may make. */
+export const READ_ONLY_CALLS = new Set([
+  "GetCallerIdentity",
+  "AssumeRole",
+  "DescribeVpcPeeringConnections",
+  "DescribeVpcs",
+  "DescribeRouteTables",
+]);
