@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { ACCOUNT_ID, CONNECTION_ID } from "../shared/aws-ids";
 import { PolicyError } from "../shared/policy/policy-error";
 import { type Answer, MAX_REASON_LENGTH } from "./answer-plan";
 import { checkPolicies, formatPolicyError } from "./check";
@@ -205,13 +206,13 @@ async function runAnswer(answer: Answer, args: string[], io: Io): Promise<number
 }
 
 function pcxId(connectionId: string): void {
-  if (!/^pcx-[0-9a-f]+$/.test(connectionId)) {
+  if (!CONNECTION_ID.test(connectionId)) {
     throw new UsageError(`'${connectionId}' is not a peering connection id (pcx-…)`);
   }
 }
 
 function accountId(account: string): void {
-  if (!/^\d{12}$/.test(account)) throw new UsageError(`--account '${account}' is not a 12-digit account id`);
+  if (!ACCOUNT_ID.test(account)) throw new UsageError(`--account '${account}' is not a 12-digit account id`);
 }
 
 function explainSource(

@@ -1,5 +1,6 @@
 import { AuditPublisher } from "./aws/audit-publisher";
 import { AwsSessions } from "./aws/sessions";
+import { ACCOUNT_ID } from "./aws-ids";
 import { type Config, loadConfig } from "./config";
 import { loadPolicy } from "./policy/load-policy";
 import { accountsNamed } from "./policy/match-rule";
@@ -41,7 +42,7 @@ export function serviceRuntime(homeAccount: string): Runtime {
 /** The account a function runs in, from its own ARN (no API call needed). */
 export function accountOfFunction(invokedFunctionArn: string): string {
   const account = invokedFunctionArn.split(":")[4];
-  if (!account || !/^\d{12}$/.test(account))
+  if (!account || !ACCOUNT_ID.test(account))
     throw new Error(`cannot read an account id from ${invokedFunctionArn}`);
   return account;
 }

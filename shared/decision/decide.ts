@@ -88,7 +88,7 @@ function decideRequest(facts: DecisionFacts, policy: Policy, base: Decision): De
   const reject = (reasons: string[], extra: Partial<Decision> = {}): Decision => ({
     ...base,
     action: "reject",
-    reasons: [...reasons, ...answerNotCarriedOut(answer, "the request is rejected")],
+    reasons: [...reasons, ...approvalNotCarriedOut(answer)],
     findings: ["rejected"],
     removals: leftovers.removals,
     unmanaged: leftovers.unmanaged,
@@ -201,8 +201,8 @@ function withAnswerIgnored(decision: Decision, why: string | undefined): Decisio
 }
 
 /** Why a person's answer was not what decided a rejected request. */
-function answerNotCarriedOut(answer: ApprovalAnswer, what: string): string[] {
-  return answer.kind === "approve" ? [`the approval is not carried out: ${what}`] : [];
+function approvalNotCarriedOut(answer: ApprovalAnswer): string[] {
+  return answer.kind === "approve" ? ["the approval is not carried out: the request is rejected"] : [];
 }
 
 function decideActive(facts: DecisionFacts, policy: Policy, base: Decision): Decision {

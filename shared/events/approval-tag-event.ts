@@ -2,11 +2,13 @@ import * as z from "zod";
 import { APPROVAL_TAG } from "../decision/approval-tag";
 import type { ConnectionRef } from "../workflow/handle-connection";
 import type { CloudTrailApiCall } from "./cloudtrail-api-call";
+import {
+  AccountIdSchema as accountId,
+  ConnectionIdSchema as connectionId,
+  RegionSchema as region,
+} from "./id-schemas";
 import { clip, describeIssues } from "./invalid-event-error";
 
-const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id");
-const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region");
-const connectionId = z.string().regex(/^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a peering connection id");
 // Who answered ends up in a tag, a record and a notification: an ARN of a principal, of bounded length.
 const principalArn = z
   .string()

@@ -5,7 +5,7 @@ import * as z from "zod";
  * The EventBridge envelope, as Powertools' EventBridgeSchema defines it; written here because importing
  * that schema brings in the whole of zod.
  */
-const EventBridgeSchema = z.object({
+export const EventBridgeSchema = z.object({
   version: z.string(),
   id: z.string(),
   source: z.string(),

@@ -1,8 +1,9 @@
 import * as z from "zod";
-
-const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id");
-const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region");
-const connectionId = z.string().regex(/^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a peering connection id");
+import {
+  AccountIdSchema as accountId,
+  ConnectionIdSchema as connectionId,
+  RegionSchema as region,
+} from "./id-schemas";
 
 /**
  * The parts of a CreateVpcPeeringConnection call that identify the connection and where it must be

@@ -1,13 +1,14 @@
 import * as z from "zod";
 import type { ConnectionRef } from "../workflow/handle-connection";
 import type { CloudTrailApiCall } from "./cloudtrail-api-call";
+import {
+  AccountIdSchema as accountId,
+  ConnectionIdSchema as connectionId,
+  RegionSchema as region,
+  VpcIdSchema as vpcId,
+} from "./id-schemas";
 import { clip, describeIssues } from "./invalid-event-error";
 import { toPeeringRequest } from "./peering-request";
-
-const connectionId = z.string().regex(/^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a peering connection id");
-const vpcId = z.string().regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a VPC id");
-const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id");
-const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region");
 
 /** Accept, Reject and Delete name the connection; the call was made in the event's account and region. */
 const ConnectionCallSchema = z.object({

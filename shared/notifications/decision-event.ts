@@ -2,11 +2,14 @@
 import * as z from "zod";
 import { DETAIL_TYPES, EVENT_SOURCE } from "../aws/audit-publisher";
 import type { Action, Finding } from "../decision/decision";
+import { EventBridgeSchema } from "../events/cloudtrail-api-call";
+import {
+  AccountIdSchema as accountId,
+  ConnectionIdSchema as connectionId,
+  RegionSchema as region,
+  VpcIdSchema as vpcId,
+} from "../events/id-schemas";
 
-const connectionId = z.string().regex(/^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a peering connection id");
-const vpcId = z.string().regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a VPC id");
-const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id");
-const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region");
 // Reasons, principals and errors reach people: one longer than any the service writes is cut, not refused.
 const TEXT_MAX = 2_000;
 const text = z.string().transform((t) => (t.length <= TEXT_MAX ? t : `${t.slice(0, TEXT_MAX - 1)}…`));
@@ -85,17 +88,11 @@ export type NotifiedRoute = z.infer<typeof RouteRefSchema>;
  * A `Peering Decision` that the service published on its bus with `notify: true`, as EventBridge hands
  * it to a Lambda target (the EventBridge envelope, as Powertools' EventBridgeSchema defines it).
  */
-export const DecisionEventSchema = z.object({
-  version: z.string(),
-  id: z.string(),
+export const DecisionEventSchema = EventBridgeSchema.extend({
   source: z.literal(EVENT_SOURCE),
   "detail-type": z.literal(DETAIL_TYPES.decision),
   account: accountId,
-  time: z.iso.datetime(),
-  region: z.string(),
-  resources: z.array(z.string()),
   detail: NotifiedDecisionSchema,
-  "replay-name": z.string().optional(),
 });
 
 export type DecisionEvent = z.infer<typeof DecisionEventSchema>;

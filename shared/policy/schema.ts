@@ -1,14 +1,11 @@
 import * as z from "zod";
+import { ACCOUNT_ID, REGION, VPC_ID } from "../aws-ids";
 import { parseCidr } from "../cidr";
 
-const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+const accountId = z.string().regex(ACCOUNT_ID, "must be a 12-digit AWS account id");
 const anyAccount = z.literal("*");
-const region = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1");
-const vpcId = z
-  .string()
-  .regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a VPC id such as vpc-0f9e8d7c6b5a40001");
+const region = z.string().regex(REGION, "must be an AWS region such as us-east-1");
+const vpcId = z.string().regex(VPC_ID, "must be a VPC id such as vpc-0f9e8d7c6b5a40001");
 const cidr = z.string().superRefine((text, ctx) => {
   const parsed = parseCidr(text);
   if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.reason });
