@@ -33,15 +33,15 @@ export function formatPolicyError(error: PolicyError): string[] {
 
 export function summarisePolicy(file: string, policy: Policy): string[] {
   const count = policy.rules.length === 1 ? "1 rule" : `${policy.rules.length} rules`;
-  const lines = [`${file}: valid, ${count}, unmatched: ${policy.unmatched}`];
+  const lines = [`${file}: valid, ${count}, mode: ${policy.mode}, unmatched: ${policy.unmatched}`];
   if (policy.rules.length === 0) {
     lines.push(`  no rules: every request is handled by unmatched (${policy.unmatched})`);
   }
-  for (const rule of policy.rules) lines.push(...summariseRule(rule));
+  for (const rule of policy.rules) lines.push(...summariseRule(rule, policy));
   return lines;
 }
 
-function summariseRule(rule: Rule): string[] {
+function summariseRule(rule: Rule, policy: Policy): string[] {
   const { accepter, requester, routes } = rule;
   const requesterAccounts = requester.accounts.map((a) => (a === "*" ? "* (any account)" : a));
   const lines = [
@@ -49,15 +49,24 @@ function summariseRule(rule: Rule): string[] {
     `    accepter:  accounts ${accepter.accounts.join(", ")}; regions ${any(accepter.regions)}; vpcs ${any(accepter.vpcs)}`,
     `    requester: accounts ${requesterAccounts.join(", ")}; regions ${any(requester.regions)}; cidrs ${requester.cidrs.join(", ")}`,
     `    routes:    accepter ${selector(routes.accepter)}; requester ${selector(routes.requester)}`,
+    `    mode:      ${describeMode(rule, policy)}`,
     `    approval:  ${rule.approval === "required" ? "required: each request waits for a person's peering-approval tag" : "none: approved requests are accepted at once"}`,
   ];
   // Printed from the rule itself, so that fields added to the schema show up without a change here.
   for (const [key, value] of Object.entries(rule)) {
-    if (!["name", "accepter", "requester", "routes", "approval"].includes(key)) {
+    if (!["name", "accepter", "requester", "routes", "approval", "mode"].includes(key)) {
       lines.push(`    ${key}: ${JSON.stringify(value)}`);
     }
   }
   return lines;
+}
+
+function describeMode(rule: Rule, policy: Policy): string {
+  const mode = rule.mode ?? policy.mode;
+  const whose = rule.mode ? "the rule's own" : "the policy's";
+  return mode === "report"
+    ? `report (${whose}): decided and reported, nothing carried out`
+    : `enforce (${whose}): decisions are carried out`;
 }
 
 function any(list: string[] | undefined): string {

@@ -51,15 +51,17 @@ export interface CarriedOut {
  * Many decisions share calls where the API allows: tags go on many connections at once, and accepted
  * connections are awaited in chunks with one describe each. A chunk's routes go ahead while the next
  * chunk is being accepted, so a long backlog keeps every account's request buckets busy. One
- * decision's failure stops only that decision.
+ * decision's failure stops only that decision. A decision in report mode changes nothing.
  */
 export async function carryOutAll(
   items: DecisionToCarryOut[],
   options: CarryOutOptions,
 ): Promise<CarriedOut[]> {
   const jobs = items.map((item): Job => ({ ...item, outcome: emptyOutcome() }));
+  // A decision in report mode is carried out nowhere: not even its tags are written.
+  const enforced = jobs.filter((job) => job.decision.mode === "enforce");
   const ofAction = (...actions: Decision["action"][]) =>
-    jobs.filter((job) => actions.includes(job.decision.action));
+    enforced.filter((job) => actions.includes(job.decision.action));
 
   const rejections = ofAction("reject");
   await tagDecisions(rejections, options);
@@ -74,7 +76,7 @@ export async function carryOutAll(
 
   // Parked and dead connections are tagged too: what was announced about them is announced once.
   await tagDecisions(
-    jobs.filter((job) => job.decision.action !== "reject"),
+    enforced.filter((job) => job.decision.action !== "reject"),
     options,
   );
   return jobs.map(({ outcome, error }) => ({ outcome, error }));

@@ -1,9 +1,10 @@
 import { contains, overlaps } from "../cidr";
 import type { DecisionFacts } from "../facts";
 import { evaluateRule, findApprovingRule } from "../policy/match-rule";
-import type { Policy, Rule } from "../policy/schema";
+import type { Mode, Policy, Rule } from "../policy/schema";
 import { describePlannedRoute } from "../routes/plan-routes";
 import { APPROVAL_TAG, type ApprovalAnswer, readApprovalTag } from "./approval-tag";
+import { changesOf, hasChanges } from "./changes";
 import type { Decision, Finding } from "./decision";
 import {
   APPROVED_BY_TAG,
@@ -28,13 +29,48 @@ const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
  *   (a replayed event, a manual accept, a CIDR added or removed, a retry after a crash all converge).
  * - dead (`deleted`, `rejected`, `expired`, `failed`): its leftover routes are removed.
  * - anything else is in transit and is left alone.
+ *
+ * The decision's mode is its rule's, else the policy's: in `report` it is decided all the same, and
+ * says that it is carried out nowhere.
  */
 export function decide(facts: DecisionFacts, policy: Policy): Decision {
+  const decided = decideConnection(facts, policy);
+  return inMode(decided, modeOf(decided, facts, policy));
+}
+
+/**
+ * The mode of the rule that decided, or that approved a dead connection (as its tag records), since
+ * switching a rule to `report` must leave every connection it governs alone; else the policy's.
+ */
+function modeOf(decision: Decision, facts: DecisionFacts, policy: Policy): Mode {
+  const ruleName = decision.rule ?? facts.connection.tags[RULE_TAG];
+  return policy.rules.find((rule) => rule.name === ruleName)?.mode ?? policy.mode;
+}
+
+function inMode(decision: Decision, mode: Mode): Decision {
+  if (mode === "enforce") return decision;
+  const wouldChange = hasChanges(changesOf(decision));
+  const source = decision.rule ? `rule '${decision.rule}' is` : "the policy is";
+  return {
+    ...decision,
+    mode,
+    reasons: [
+      ...decision.reasons,
+      wouldChange
+        ? `${source} in report mode: this is what the service would do; nothing in AWS is changed`
+        : `${source} in report mode: nothing in AWS is changed`,
+    ],
+    ...(wouldChange && { findings: [...decision.findings, "report-only"] }),
+  };
+}
+
+function decideConnection(facts: DecisionFacts, policy: Policy): Decision {
   const { connection } = facts;
   const base: Decision = {
     connectionId: connection.id,
     status: connection.status,
     action: "ignore",
+    mode: "enforce",
     reasons: [],
     accepter: { ...connection.accepter, cidrs: facts.accepterCidrs },
     requester: connection.requester,

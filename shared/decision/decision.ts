@@ -1,4 +1,5 @@
 import type { PeeringSide } from "../facts";
+import type { Mode } from "../policy/schema";
 import type { PlannedRoute, Side } from "../routes/plan-routes";
 
 /**
@@ -20,7 +21,8 @@ export type Action = "accept" | "reject" | "maintain" | "cleanup" | "await-appro
  * - `approval-not-applicable`: a `peering-approval` tag on a connection no approval rule matches, or
  *   one already decided: it changes nothing;
  * - `expiring-soon`: a request still pending with less than a day left (announced once);
- * - `expired`: a request that was waiting for a person expired unanswered (announced once).
+ * - `expired`: a request that was waiting for a person expired unanswered (announced once);
+ * - `report-only`: a decision in report mode that would have changed something: nothing was changed.
  */
 export type Finding =
   | "rejected"
@@ -33,7 +35,8 @@ export type Finding =
   | "approval-not-understood"
   | "approval-not-applicable"
   | "expiring-soon"
-  | "expired";
+  | "expired"
+  | "report-only";
 
 /** A person's answer to a request parked for approval, read from the connection's `peering-approval` tag. */
 export interface Approval {
@@ -68,6 +71,11 @@ export interface Decision {
   /** The connection's status when it was decided. */
   status: string;
   action: Action;
+  /**
+   * `report`: decided as in `enforce`, but carried out nowhere; `plan`, `removals` and `dns` are what
+   * enforcing it would do. The governing rule's mode, else the policy's.
+   */
+  mode: Mode;
   /** The rule that approved the request or governs the connection, when one does. */
   rule?: string;
   reasons: string[];

@@ -11,6 +11,12 @@ const cidr = z.string().superRefine((text, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.reason });
 });
 
+/**
+ * `enforce` carries decisions out; `report` decides exactly as `enforce` and logs, publishes and
+ * notifies what it would have done, but changes nothing in AWS (no accept, reject, route, DNS or tag).
+ */
+export const ModeSchema = z.enum(["enforce", "report"], { error: "must be enforce or report" });
+
 const nonEmpty = <T extends z.ZodType>(item: T) => z.array(item).min(1, "must list at least one entry");
 
 /** Which of a VPC's route tables get routes to the peer. */
@@ -45,6 +51,8 @@ export const RuleSchema = z.strictObject({
    * `peering-approval` tag (approve or deny) on the connection in the accepter account and region.
    */
   approval: z.literal("required", { error: "must be 'required' (or left out)" }).optional(),
+  /** Overrides the policy's `mode` for the requests and connections this rule governs. */
+  mode: ModeSchema.optional(),
   /** Enable remote DNS resolution on each managed side once the connection is active. */
   dnsResolution: z.boolean().default(false),
   routes: z
@@ -58,6 +66,7 @@ export const RuleSchema = z.strictObject({
 export const PolicySchema = z
   .strictObject({
     version: z.literal(1),
+    mode: ModeSchema.default("enforce"),
     unmatched: z.enum(["reject", "ignore"]).default("reject"),
     rules: z.array(RuleSchema),
   })
@@ -77,4 +86,5 @@ export const PolicySchema = z
 
 export type Policy = z.infer<typeof PolicySchema>;
 export type Rule = z.infer<typeof RuleSchema>;
+export type Mode = z.infer<typeof ModeSchema>;
 export type RouteTableSelector = z.infer<typeof RouteTableSelectorSchema>;

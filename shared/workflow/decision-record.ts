@@ -1,5 +1,6 @@
 import type { RouteResult } from "../aws/apply-routes";
 import type { Outcome } from "../aws/carry-out";
+import { changesOf } from "../decision/changes";
 import type { Decision } from "../decision/decision";
 import type { PlannedRoute } from "../routes/plan-routes";
 
@@ -18,6 +19,14 @@ export interface RouteRef {
 export interface DecisionRecord {
   connectionId: string;
   action: Decision["action"];
+  mode: Decision["mode"];
+  /** In report mode: what enforcing the decision would have changed (nothing was). */
+  wouldChange?: {
+    connection?: "accept" | "reject";
+    createRoutes: RouteRef[];
+    removeRoutes: RouteRef[];
+    enableDns: { side: string; account: string; region: string }[];
+  };
   rule?: string;
   reasons: string[];
   findings: Decision["findings"];
@@ -72,6 +81,8 @@ export function toDecisionRecord(decision: Decision, outcome: Outcome, error?: E
   return {
     connectionId: decision.connectionId,
     action: decision.action,
+    mode: decision.mode,
+    ...(decision.mode === "report" && { wouldChange: wouldChange(decision) }),
     ...(decision.rule && { rule: decision.rule }),
     ...(decision.approval && { approval: decision.approval }),
     ...(decision.expiresAt && { expiresAt: decision.expiresAt }),
@@ -95,6 +106,16 @@ export function toDecisionRecord(decision: Decision, outcome: Outcome, error?: E
     tagged: outcome.tagged,
     changed,
     ...(error && { error: { name: error.name, message: error.message } }),
+  };
+}
+
+function wouldChange(decision: Decision): NonNullable<DecisionRecord["wouldChange"]> {
+  const changes = changesOf(decision);
+  return {
+    ...(changes.connection && { connection: changes.connection }),
+    createRoutes: changes.createRoutes.map((route) => toRouteRef(route)),
+    removeRoutes: changes.removeRoutes.map((route) => ({ ...route })),
+    enableDns: changes.enableDns.map(({ side, account, region }) => ({ side, account, region })),
   };
 }
 

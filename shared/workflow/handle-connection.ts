@@ -4,12 +4,13 @@ import {
   NotDecidedError,
   PartialFailureError,
 } from "../aws/aws-errors";
-import { type CarriedOut, carryOutAll } from "../aws/carry-out";
+import type { CarriedOut } from "../aws/carry-out";
 import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
 import { decide } from "../decision/decide";
 import type { Decision } from "../decision/decision";
 import type { Policy } from "../policy/schema";
+import { type CarryOutStrategy, inAws } from "./carry-out-strategy";
 import { type DecisionRecord, toDecisionRecord } from "./decision-record";
 import { type ConnectionRef, readForDecision } from "./read-for-decision";
 
@@ -20,11 +21,13 @@ export interface WorkflowContext {
   sessions: AwsSessions;
   waits: { visible: WaitBounds; active: WaitBounds };
   now: () => Date;
+  /** In AWS unless given: `peering plan` carries decisions out on paper. */
+  carryOut?: CarryOutStrategy;
 }
 
 export type HandleResult =
   | { kind: "skipped"; ref: ConnectionRef; reason: string }
-  | { kind: "decided"; record: DecisionRecord; failure?: Error }
+  | { kind: "decided"; decision: Decision; record: DecisionRecord; failure?: Error }
   /** Failed before a decision could be made (e.g. throttled beyond the SDK's retries while reading). */
   | { kind: "failed"; ref: ConnectionRef; failure: Error };
 
@@ -45,11 +48,14 @@ export async function handleConnection(ref: ConnectionRef, ctx: WorkflowContext)
   if (read.kind === "skipped") return { kind: "skipped", ref, reason: read.reason };
   const { facts } = read;
   const decision = decide(facts, ctx.policy);
-  const results = await carryOutAll([{ decision, currentTags: facts.connection.tags }], {
-    sessions: ctx.sessions,
-    activeWait: ctx.waits.active,
-    now: ctx.now(),
-  });
+  const results = await (ctx.carryOut ?? inAws).carryOutAll(
+    [{ decision, currentTags: facts.connection.tags }],
+    {
+      sessions: ctx.sessions,
+      activeWait: ctx.waits.active,
+      now: ctx.now(),
+    },
+  );
   // carryOutAll answers one result per decision given.
   return decidedResult(decision, results[0] as CarriedOut);
 }
@@ -61,7 +67,7 @@ export function decidedResult(decision: Decision, { outcome, error }: CarriedOut
     const failure = namesConnection(error, decision.connectionId)
       ? error
       : new CarryOutError(decision.connectionId, outcome, error);
-    return { kind: "decided", record: toDecisionRecord(decision, outcome, failure), failure };
+    return { kind: "decided", decision, record: toDecisionRecord(decision, outcome, failure), failure };
   }
   const failed = [
     ...outcome.routes.flatMap((r) =>
@@ -75,6 +81,7 @@ export function decidedResult(decision: Decision, { outcome, error }: CarriedOut
   const failure = failed.length > 0 ? new PartialFailureError(decision.connectionId, failed) : undefined;
   return {
     kind: "decided",
+    decision,
     record: toDecisionRecord(decision, outcome, failure),
     ...(failure && { failure }),
   };

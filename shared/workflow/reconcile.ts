@@ -1,11 +1,13 @@
 import { NotDecidedError } from "../aws/aws-errors";
 import type { CarriedOut } from "../aws/carry-out";
-import { carryOutAll } from "../aws/carry-out";
 import { existingConnectionIds } from "../aws/find-connections";
-import { type RemovalResult, removeRoutes } from "../aws/remove-routes";
+import type { RemovalResult } from "../aws/remove-routes";
 import { settleWithConcurrency } from "../concurrency";
+import { changesOf, hasChanges } from "../decision/changes";
 import { decide } from "../decision/decide";
+import type { PlannedRemoval } from "../decision/decision";
 import { planOrphanRemovals } from "../routes/orphan-routes";
+import { inAws } from "./carry-out-strategy";
 import {
   decidedResult,
   type HandleResult,
@@ -33,6 +35,8 @@ export interface TargetReport {
   orphanRoutesRemoved: number;
   /** Blackhole routes to vanished connections that could not be removed: the next run tries again. */
   orphanRoutesFailed: number;
+  /** Blackhole routes to vanished connections left in place because the policy is in report mode. */
+  orphanRoutesReported: number;
   error?: string;
 }
 
@@ -42,9 +46,12 @@ export interface ReconcileSummary {
   connections: number;
   actions: Record<string, number>;
   changed: number;
+  /** Decisions in report mode that would have changed something: nothing was changed. */
+  reportOnly: number;
   failed: number;
   orphanRoutesRemoved: number;
   orphanRoutesFailed: number;
+  orphanRoutesReported: number;
   /** EC2 calls not sent because the invocation's time was nearly up: the next run makes them. */
   callsNotSent: number;
   perTarget: TargetReport[];
@@ -54,10 +61,22 @@ export interface ReconcileSummary {
 export interface ReconcileRun {
   summary: ReconcileSummary;
   results: HandleResult[];
+  /** The same results, each with the account-region whose listing brought its connection in. */
+  swept: SweptResult[];
+  /** Blackhole routes to connections EC2 no longer shows, per swept account-region, and what became of them. */
+  orphans: OrphanRoutes[];
+}
+
+export interface OrphanRoutes {
+  target: SweepTarget;
+  /** Removed, found absent, or failed. */
+  removals: RemovalResult[];
+  /** Found and left in place: the policy is in report mode. */
+  reported: PlannedRemoval[];
 }
 
 /** A result and the account-region whose listing brought the connection in. */
-interface SweptResult {
+export interface SweptResult {
   target: SweepTarget;
   result: HandleResult;
 }
@@ -78,10 +97,16 @@ interface SweptResult {
  */
 export async function reconcile(
   ctx: WorkflowContext,
-  options: { regions: string[]; concurrency: number; pass: SweepPass },
+  options: {
+    regions: string[];
+    concurrency: number;
+    pass: SweepPass;
+    /** Only these of the account-regions the policy names (a plan narrowed by account or region). */
+    only?: (target: SweepTarget) => boolean;
+  },
 ): Promise<ReconcileRun> {
-  const { pass } = options;
-  const targets = sweepTargets(ctx.policy, options.regions);
+  const { pass, only = () => true } = options;
+  const targets = sweepTargets(ctx.policy, options.regions).filter(only);
   const {
     listings,
     listingErrors: targetErrors,
@@ -128,6 +153,8 @@ export async function reconcile(
       callsNotSent: ctx.sessions.callsNotSent,
     },
     results: swept.map(({ result }) => result),
+    swept,
+    orphans,
   };
 }
 
@@ -150,7 +177,7 @@ async function decideAndCarryOut(
       decided.push({ target, decision: decide(read.facts, ctx.policy), currentTags: connection.tags });
     }
   }
-  const carried = await carryOutAll(decided, {
+  const carried = await (ctx.carryOut ?? inAws).carryOutAll(decided, {
     sessions: ctx.sessions,
     activeWait: ctx.waits.active,
     now: ctx.now(),
@@ -164,14 +191,17 @@ async function decideAndCarryOut(
   return results;
 }
 
-/** Blackhole routes to connections that no listing shows any more, per swept account-region. */
+/**
+ * Blackhole routes to connections that no listing shows any more, per swept account-region. No rule
+ * governs them, so the policy's own mode says whether they are removed or only reported.
+ */
 async function removeOrphanRoutes(
   ctx: WorkflowContext,
   listings: Listing[],
   snapshot: SweepSnapshot,
   concurrency: number,
   targetErrors: Map<string, unknown>,
-) {
+): Promise<OrphanRoutes[]> {
   const settled = await settleWithConcurrency(listings, concurrency, async ({ target, connections }) => {
     const tables = bulkReadAt(snapshot.tables, target);
     if (tables.kind === "failed") throw tables.error;
@@ -183,33 +213,36 @@ async function removeOrphanRoutes(
     // A connection the status listing did not show may still exist in another status: ask for it by id.
     const ec2 = ctx.sessions.ec2(target.account, target.region);
     const stillThere = await existingConnectionIds(ec2, [...new Set(candidates.map((c) => c.connectionId))]);
-    return removeRoutes(
-      ctx.sessions,
-      candidates.filter((c) => !stillThere.has(c.connectionId)),
-    );
+    return candidates.filter((c) => !stillThere.has(c.connectionId));
   });
-  return settled.map((result) => {
-    const { target } = result.item;
-    if (result.status === "rejected") targetErrors.set(targetKey(target), result.reason);
-    const removals = result.status === "fulfilled" ? result.value : [];
-    recordRemovals(snapshot, removals);
-    return { target, removals };
-  });
+  const report = ctx.policy.mode === "report";
+  return Promise.all(
+    settled.map(async (result): Promise<OrphanRoutes> => {
+      const { target } = result.item;
+      if (result.status === "rejected") {
+        targetErrors.set(targetKey(target), result.reason);
+        return { target, removals: [], reported: [] };
+      }
+      if (report) return { target, removals: [], reported: result.value };
+      const removals = await (ctx.carryOut ?? inAws).removeRoutes(ctx.sessions, result.value);
+      recordRemovals(snapshot, removals);
+      return { target, removals, reported: [] };
+    }),
+  );
 }
 
 function summarize(
   targets: SweepTarget[],
   swept: SweptResult[],
-  orphans: { target: SweepTarget; removals: RemovalResult[] }[],
+  orphans: OrphanRoutes[],
   targetErrors: Map<string, unknown>,
 ): Omit<ReconcileSummary, "pass" | "callsNotSent"> {
   const results = swept.map(({ result }) => result);
   const perTarget = targets.map(({ account, region }): TargetReport => {
     const key = targetKey({ account, region });
     const own = swept.filter(({ target }) => targetKey(target) === key).map(({ result }) => result);
-    const removals = orphans
-      .filter(({ target }) => targetKey(target) === key)
-      .flatMap(({ removals }) => removals);
+    const ownOrphans = orphans.filter(({ target }) => targetKey(target) === key);
+    const removals = ownOrphans.flatMap(({ removals }) => removals);
     const reason = targetErrors.get(key);
     return {
       account,
@@ -218,6 +251,7 @@ function summarize(
       actions: countActions(own),
       orphanRoutesRemoved: removals.filter((o) => o.result === "removed").length,
       orphanRoutesFailed: removals.filter((o) => o.result === "failed").length,
+      orphanRoutesReported: ownOrphans.reduce((n, o) => n + o.reported.length, 0),
       ...(targetErrors.has(key) && {
         error: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason),
       }),
@@ -229,9 +263,12 @@ function summarize(
     connections: results.length,
     actions: countActions(results),
     changed: decided.filter((r) => r.record.changed).length,
+    reportOnly: decided.filter((r) => r.decision.mode === "report" && hasChanges(changesOf(r.decision)))
+      .length,
     failed: decided.filter((r) => r.failure).length + results.filter((r) => r.kind === "failed").length,
     orphanRoutesRemoved: perTarget.reduce((n, t) => n + t.orphanRoutesRemoved, 0),
     orphanRoutesFailed: perTarget.reduce((n, t) => n + t.orphanRoutesFailed, 0),
+    orphanRoutesReported: perTarget.reduce((n, t) => n + t.orphanRoutesReported, 0),
     perTarget,
     errors: perTarget.flatMap((t) =>
       t.error ? [{ account: t.account, region: t.region, error: t.error }] : [],

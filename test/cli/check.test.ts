@@ -19,13 +19,14 @@ describe("check", () => {
 
     expect(result.code).toBe(0);
     expect(result.err).toEqual([]);
-    expect(result.out[0]).toBe(`${SHIPPED_POLICY}: valid, 3 rules, unmatched: reject`);
+    expect(result.out[0]).toBe(`${SHIPPED_POLICY}: valid, 4 rules, mode: enforce, unmatched: reject`);
     expect(result.out).toEqual(
       expect.arrayContaining([
         "  rule 'payments-to-shared'",
         "    accepter:  accounts 111111111111; regions us-east-1; vpcs vpc-0f9e8d7c6b5a40001",
         "    requester: accounts 222222222222; regions us-east-1, eu-west-1; cidrs 10.16.0.0/12, fd00:16::/32",
         "    routes:    accepter all; requester all",
+        "    mode:      enforce (the policy's): decisions are carried out",
         "    approval:  none: approved requests are accepted at once",
         "  rule 'vendor-onboarding'",
         "    approval:  required: each request waits for a person's peering-approval tag",
@@ -33,6 +34,8 @@ describe("check", () => {
         "    accepter:  accounts 111111111111; regions us-east-1; vpcs any",
         "    requester: accounts 333333333333; regions any; cidrs 172.20.0.0/16",
         "    routes:    accepter tables tagged peering=partners; requester none",
+        "  rule 'data-platform-trial'",
+        "    mode:      report (the rule's own): decided and reported, nothing carried out",
       ]),
     );
   });
@@ -52,9 +55,9 @@ rules:
     const result = await runCli("check", anyAccount, empty);
 
     expect(result.code).toBe(0);
-    expect(result.out).toContain(`${anyAccount}: valid, 1 rule, unmatched: ignore`);
+    expect(result.out).toContain(`${anyAccount}: valid, 1 rule, mode: enforce, unmatched: ignore`);
     expect(result.out).toContain("    requester: accounts * (any account); regions any; cidrs 172.16.0.0/12");
-    expect(result.out).toContain(`${empty}: valid, 0 rules, unmatched: reject`);
+    expect(result.out).toContain(`${empty}: valid, 0 rules, mode: enforce, unmatched: reject`);
     expect(result.out).toContain("  no rules: every request is handled by unmatched (reject)");
   });
 
@@ -65,7 +68,7 @@ rules:
     const result = await runCli("check");
 
     expect(result.code).toBe(0);
-    expect(result.out[0]).toBe(`${file}: valid, 1 rule, unmatched: reject`);
+    expect(result.out[0]).toBe(`${file}: valid, 1 rule, mode: enforce, unmatched: reject`);
   });
 
   it.each([
@@ -135,7 +138,7 @@ rules:
     const result = await runCli("check", SHIPPED_POLICY, bad, missing);
 
     expect(result.code).toBe(1);
-    expect(result.out[0]).toBe(`${SHIPPED_POLICY}: valid, 3 rules, unmatched: reject`);
+    expect(result.out[0]).toBe(`${SHIPPED_POLICY}: valid, 4 rules, mode: enforce, unmatched: reject`);
     expect(result.stdout).not.toContain(bad);
     expect(result.err).toContain(`${bad}: invalid policy (1 problem)`);
     expect(result.err).toContain(`${missing}: invalid policy (1 problem)`);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fixture, readFixture, runCli, SHIPPED_POLICY, tempFile } from "./run-cli";
 
@@ -36,6 +37,24 @@ describe("explain --file with DecisionFacts", () => {
     ]);
     expect(result.out).toContain("Unmanaged sides: none");
     expect(result.out).not.toContain("Notes:");
+  });
+
+  it("explains a request under a rule in report mode: what it would do, and that nothing is carried out", async () => {
+    const shipped = readFileSync(SHIPPED_POLICY, "utf8").replace(
+      /^( {2}- name: payments-to-shared.*)$/m,
+      "$1\n    mode: report",
+    );
+    expect(shipped).toContain("mode: report");
+    const policy = tempFile("report.yml", shipped);
+
+    const result = await runCli("explain", "--file", fixture("facts-approved.json"), "--policy", policy);
+
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("Action: ACCEPT (report mode: not carried out)");
+    expect(result.out).toContain(
+      "  - rule 'payments-to-shared' is in report mode: this is what the service would do; nothing in AWS is changed",
+    );
+    expect(result.out).toContain("Findings: report-only");
   });
 
   it("explains a CIDR outside the allowlist: REJECT, with each rule's reason", async () => {

@@ -684,10 +684,12 @@ describe("loadPolicy", () => {
     const policy = loadPolicy(SHIPPED);
     expect(policy.version).toBe(1);
     expect(policy.unmatched).toBe("reject");
-    expect(policy.rules.map((r) => r.name)).toEqual([
-      "payments-to-shared",
-      "partner-analytics",
-      "vendor-onboarding",
+    expect(policy.mode).toBe("enforce");
+    expect(policy.rules.map((r) => [r.name, r.mode ?? policy.mode])).toEqual([
+      ["payments-to-shared", "enforce"],
+      ["partner-analytics", "enforce"],
+      ["vendor-onboarding", "enforce"],
+      ["data-platform-trial", "report"],
     ]);
     expect(policy.rules[0]).toMatchObject({
       accepter: { accounts: ["111111111111"], regions: ["us-east-1"], vpcs: ["vpc-0f9e8d7c6b5a40001"] },
@@ -698,7 +700,7 @@ describe("loadPolicy", () => {
       accepter: { tags: { peering: "partners" } },
       requester: "none",
     });
-    expect(policy.rules.map((r) => r.approval)).toEqual([undefined, undefined, "required"]);
+    expect(policy.rules.map((r) => r.approval)).toEqual([undefined, undefined, "required", undefined]);
   });
 
   it("a file that does not exist is a PolicyError naming it", () => {

@@ -244,7 +244,7 @@ describe("README, The policy, and policy.yml: every key the schema accepts", () 
     const yaml = codeBlocks(policySection).find((block) => block.lang === "yaml")?.body ?? "";
 
     expect(parsePolicy(yaml, "README.md").rules[0]?.name).toBe("payments-to-shared");
-    expect(loadPolicy(SHIPPED_POLICY).rules).toHaveLength(3);
+    expect(loadPolicy(SHIPPED_POLICY).rules).toHaveLength(4);
   });
 });
 

@@ -1,0 +1,81 @@
+import type { AwsSessions } from "../aws/sessions";
+import type { WaitBounds } from "../aws/waiters";
+import { type Changes, changesOf } from "../decision/changes";
+import type { Decision, PlannedRemoval } from "../decision/decision";
+import type { Policy } from "../policy/schema";
+import { onPaper } from "./carry-out-strategy";
+import type { ConnectionRef } from "./read-for-decision";
+import { reconcile } from "./reconcile";
+import type { SweepTarget } from "./sweep-targets";
+
+export interface PlanContext {
+  policy: Policy;
+  /** Read-only use: the plan carries nothing out. */
+  sessions: AwsSessions;
+  /** Regions swept for rules that name no accepter regions. */
+  regions: string[];
+  /** Account-regions read at once. */
+  concurrency: number;
+  /** How long a connection seen from its requester's side is waited for on its accepter's. */
+  visibleWait: WaitBounds;
+  now: () => Date;
+  only?: (target: SweepTarget) => boolean;
+}
+
+/** One connection as a full pass would decide it, and what carrying the decision out would change. */
+export interface PlannedConnection {
+  /** The account-region whose listing brought the connection in. */
+  target: SweepTarget;
+  decision: Decision;
+  /** In report mode: what enforcing it would change; nothing is changed. */
+  changes: Changes;
+}
+
+/** What a full reconciler pass would do now, read live and decided as the pass decides. */
+export interface PassPlan {
+  targets: SweepTarget[];
+  connections: PlannedConnection[];
+  /** Blackhole routes to connections EC2 no longer shows, which a pass removes (or, in report mode, reports). */
+  orphanRoutes: { mode: Policy["mode"]; removals: PlannedRemoval[] };
+  skipped: { ref: ConnectionRef; reason: string }[];
+  /** Account-regions that could not be listed or read (no connectionId), and connections not decided. */
+  failures: { account: string; region: string; connectionId?: string; error: Error }[];
+}
+
+/**
+ * Plans a full pass: the reconciler itself, with the same bulk reads and the same phases, carrying its
+ * decisions out on paper (see onPaper), so that what the plan says is what a pass would do.
+ */
+export async function planPass(ctx: PlanContext): Promise<PassPlan> {
+  const run = await reconcile(
+    {
+      policy: ctx.policy,
+      sessions: ctx.sessions,
+      // A plan never accepts, so it never waits for a connection to become active.
+      waits: { visible: ctx.visibleWait, active: ctx.visibleWait },
+      now: ctx.now,
+      carryOut: onPaper,
+    },
+    { regions: ctx.regions, concurrency: ctx.concurrency, pass: "full", ...(ctx.only && { only: ctx.only }) },
+  );
+  const plan: PassPlan = {
+    targets: run.summary.perTarget.map(({ account, region }) => ({ account, region })),
+    connections: [],
+    orphanRoutes: {
+      mode: ctx.policy.mode,
+      removals: run.orphans.flatMap((o) => [...o.removals.map((r) => r.route), ...o.reported]),
+    },
+    skipped: [],
+    failures: run.summary.errors.map(({ account, region, error }) => ({
+      account,
+      region,
+      error: new Error(error),
+    })),
+  };
+  for (const { target, result } of run.swept) {
+    if (result.kind === "skipped") plan.skipped.push({ ref: result.ref, reason: result.reason });
+    else if (result.kind === "failed") plan.failures.push({ ...result.ref, error: result.failure });
+    else plan.connections.push({ target, decision: result.decision, changes: changesOf(result.decision) });
+  }
+  return plan;
+}
