@@ -90,17 +90,26 @@ export async function answerRequest(options: AnswerOptions, io: Io): Promise<num
 }
 
 function whatHappensNext(decision: Decision): string[] {
+  if (decision.mode === "report") {
+    // The answer is kept on the connection: once the rule is enforced, the next pass carries it out.
+    return [
+      `Report mode (rule '${decision.rule}'): the service will decide ${decision.connectionId} with this answer and report it, but change nothing in AWS until the rule is enforced. What it would do:`,
+      ...carriedOut(decision).map(indent),
+    ];
+  }
+  return carriedOut(decision).map((line, i) => (i === 0 ? `Next: the service will ${line}` : line));
+}
+
+function carriedOut(decision: Decision): string[] {
   const id = decision.connectionId;
   if (decision.action === "reject") {
     const removals = decision.removals.length;
     return [
-      removals > 0
-        ? `Next: the service will reject ${id} and remove ${routes(removals)} that already target it.`
-        : `Next: the service will reject ${id}.`,
+      removals > 0 ? `reject ${id} and remove ${routes(removals)} that already target it.` : `reject ${id}.`,
     ];
   }
   const creating = decision.plan.filter((route) => route.status === "create").length;
-  const lines = [`Next: the service will accept ${id} and create ${routes(creating)}:`];
+  const lines = [`accept ${id} and create ${routes(creating)}:`];
   lines.push(...(decision.plan.length > 0 ? planTable(decision.plan) : ["(no routes planned)"]).map(indent));
   const dns = decision.dns.filter((change) => change.status === "enable").map((change) => change.side);
   if (dns.length > 0) lines.push(`  and enable remote DNS resolution on the ${dns.join(" and ")} side`);

@@ -1,4 +1,4 @@
-import type { Action, Finding } from "../shared/decision/decision";
+import type { Action, Decision, Finding } from "../shared/decision/decision";
 import { timeLeft } from "../shared/decision/expiry";
 import type { PeeringSide } from "../shared/facts";
 import type { PendingRequest } from "../shared/workflow/pending-requests";
@@ -11,6 +11,8 @@ export interface PendingView {
   accepter: PeeringSide;
   /** What the service would do with the request now. */
   action: Action;
+  /** `report`: the service decides it so but carries nothing out. */
+  mode: Decision["mode"];
   rule?: string;
   reasons: string[];
   findings: Finding[];
@@ -22,13 +24,14 @@ export interface PendingView {
 }
 
 export function toPendingView({ decision, readAt }: PendingRequest): PendingView {
-  const { connectionId, requester, accepter, action, rule, reasons, findings, expiresAt } = decision;
+  const { connectionId, requester, accepter, action, mode, rule, reasons, findings, expiresAt } = decision;
   const awaitsApproval = action === "await-approval";
   return {
     connectionId,
     requester,
     accepter,
     action,
+    mode,
     ...(rule !== undefined && { rule }),
     reasons,
     findings,
@@ -57,7 +60,7 @@ export function formatPendingView(view: PendingView): string[] {
     `${view.connectionId}  ${expiry}`,
     `  requester  ${describeSide(view.requester)}`,
     `  accepter   ${describeSide(view.accepter)}`,
-    `  action     ${view.action.toUpperCase()}`,
+    `  action     ${view.action.toUpperCase()}${view.mode === "report" ? " (report mode: not carried out)" : ""}`,
     `  rule       ${view.rule ?? "(none)"}`,
     view.awaitsApproval
       ? `  approval   awaited: rule '${view.approvalRule}' asks a person (${answer})`

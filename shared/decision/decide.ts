@@ -35,16 +35,16 @@ const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
  */
 export function decide(facts: DecisionFacts, policy: Policy): Decision {
   const decided = decideConnection(facts, policy);
-  return inMode(decided, modeOf(decided, facts, policy));
+  return inMode(decided, modeOf(decided, policy));
 }
 
 /**
- * The mode of the rule that decided, or that approved a dead connection (as its tag records), since
- * switching a rule to `report` must leave every connection it governs alone; else the policy's.
+ * The mode of the rule that decided (for a dead connection, the rule that approved it, as its tag
+ * records), since switching a rule to `report` must leave every connection it governs alone; else the
+ * policy's.
  */
-function modeOf(decision: Decision, facts: DecisionFacts, policy: Policy): Mode {
-  const ruleName = decision.rule ?? facts.connection.tags[RULE_TAG];
-  return policy.rules.find((rule) => rule.name === ruleName)?.mode ?? policy.mode;
+function modeOf(decision: Decision, policy: Policy): Mode {
+  return policy.rules.find((rule) => rule.name === decision.rule)?.mode ?? policy.mode;
 }
 
 function inMode(decision: Decision, mode: Mode): Decision {
@@ -99,7 +99,7 @@ function answerCarriedOut(tags: Record<string, string>): boolean {
 function decideSettled(facts: DecisionFacts, policy: Policy, base: Decision): Decision {
   const { status } = facts.connection;
   if (status === "active") return decideActive(facts, policy, base);
-  if (DEAD.has(status)) return decideDead(facts, base);
+  if (DEAD.has(status)) return decideDead(facts, policy, base);
   return { ...base, reasons: [`connection is ${status}; it is left alone until it settles`] };
 }
 
@@ -293,13 +293,16 @@ function governingRule(facts: DecisionFacts, policy: Policy, base: Decision): Ru
   return policy.rules.find(allowsSome);
 }
 
-function decideDead(facts: DecisionFacts, base: Decision): Decision {
+function decideDead(facts: DecisionFacts, policy: Policy, base: Decision): Decision {
   const changes = planChanges(facts, undefined, []);
+  // The rule that approved it, as its tag records, while the policy still has it: the cleanup is its.
+  const tagged = policy.rules.find((rule) => rule.name === facts.connection.tags[RULE_TAG]);
   const count = changes.removals.length;
   const unanswered = expiredUnanswered(facts);
   return {
     ...base,
     action: count > 0 ? "cleanup" : "ignore",
+    ...(tagged && { rule: tagged.name }),
     reasons: [
       `connection is ${base.status}; ${count} route(s) still target it`,
       ...(unanswered ? ["the request expired while it was waiting for a person"] : []),

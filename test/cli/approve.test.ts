@@ -71,6 +71,35 @@ describe("approve and deny, with the accepter account's credentials", () => {
     expect(result.out.at(-1)).toMatch(/^The service reacts to the tag's event within seconds/);
   });
 
+  it("approve under a rule in report mode tags all the same, and says nothing will change until it is enforced", async () => {
+    const world = env.world();
+    const connectionId = awaitingRequest();
+    const reporting = APPROVAL_POLICY.replace(
+      "    approval: required\n",
+      "    approval: required\n    mode: report\n",
+    );
+    expect(reporting).toContain("mode: report");
+
+    const result = await runCli(
+      "approve",
+      connectionId,
+      "--account",
+      ACCEPTER,
+      "--region",
+      "us-east-1",
+      "--policy",
+      tempFile("report.yml", reporting),
+    );
+
+    expect(result.code).toBe(0);
+    expect(world.peering(connectionId).tagsByAccount[ACCEPTER]).toEqual({ "peering-approval": "approve" });
+    expect(result.out).toContain(
+      `Report mode (rule 'payments-to-shared'): the service will decide ${connectionId} with this answer and report it, but change nothing in AWS until the rule is enforced. What it would do:`,
+    );
+    expect(result.out).toContain(`  accept ${connectionId} and create 3 routes:`);
+    expect(result.out.join("\n")).not.toContain("Next: the service will");
+  });
+
   it("deny sets only peering-approval=deny and says the service will reject the request", async () => {
     const world = env.world();
     const connectionId = awaitingRequest();

@@ -112,6 +112,7 @@ describe("pending, with the accepter account's credentials", () => {
       requester: { account: REQUESTER, region: "us-east-1", vpcId: app, cidrs: ["10.20.0.0/16"] },
       accepter: { account: ACCEPTER, region: "us-east-1", vpcId: shared, cidrs: ["10.0.0.0/16"] },
       action: "await-approval",
+      mode: "enforce",
       rule: "payments-to-shared",
       reasons: expect.arrayContaining([
         `to answer, tag ${awaiting} in account ${ACCEPTER} region us-east-1 with peering-approval=approve or peering-approval=deny`,

@@ -183,6 +183,7 @@ describe("the decision record", () => {
       decision: {
         connectionId,
         action: "accept",
+        mode: "enforce",
         rule: "payments-to-shared",
         reasons: [expect.stringContaining("rule 'payments-to-shared' approves")],
         findings: [],

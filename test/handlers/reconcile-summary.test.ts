@@ -57,10 +57,12 @@ describe("the reconcile summary", () => {
       connections: 7,
       actions: { accept: 2, reject: 1, maintain: 1, cleanup: 1, ignore: 1, skipped: 1 },
       changed: 5,
+      reportOnly: 0,
       failed: 0,
       orphanRoutesRemoved: 2,
       // The orphan route that could not be removed is counted, not dropped: the next run tries again.
       orphanRoutesFailed: 1,
+      orphanRoutesReported: 0,
       callsNotSent: 0,
       perTarget: [
         {
@@ -70,6 +72,7 @@ describe("the reconcile summary", () => {
           actions: { accept: 1, reject: 1, maintain: 1, cleanup: 1 },
           orphanRoutesRemoved: 1,
           orphanRoutesFailed: 0,
+          orphanRoutesReported: 0,
         },
         {
           account: ACCEPTER,
@@ -78,6 +81,7 @@ describe("the reconcile summary", () => {
           actions: { accept: 1, ignore: 1, skipped: 1 },
           orphanRoutesRemoved: 1,
           orphanRoutesFailed: 1,
+          orphanRoutesReported: 0,
         },
         {
           account: "444444444444",
@@ -86,6 +90,7 @@ describe("the reconcile summary", () => {
           actions: {},
           orphanRoutesRemoved: 0,
           orphanRoutesFailed: 0,
+          orphanRoutesReported: 0,
           error: expect.stringMatching(/AccessDenied/),
         },
       ],

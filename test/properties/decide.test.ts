@@ -15,6 +15,7 @@ import {
   RULE_TAG,
   requesterOverlaps,
   routesToConnection,
+  ruleFor,
   SIDES,
   type Side,
   selectTables,
@@ -258,7 +259,7 @@ describe("decide, on random policies and facts", () => {
             removals: again.removals,
           }).toEqual({
             action: routed ? "maintain" : "ignore",
-            rule: routed ? decision.rule : undefined,
+            rule: routed ? decision.rule : ruleFor(policy, after)?.name,
             plan: routed ? entries(decision) : [],
             toCreate: [],
             removals: [],

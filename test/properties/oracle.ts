@@ -60,6 +60,9 @@ export function ruleFor(policy: Policy, facts: DecisionFacts): Rule | undefined 
   const status = facts.connection.status;
   if (status === "pending-acceptance") return approvingRule(policy, facts);
   if (status === "active") return governingRule(policy, facts);
+  // A dead connection's leftovers are its approving rule's to clean up, while the policy has that rule.
+  if (DEAD.includes(status))
+    return policy.rules.find((rule) => rule.name === facts.connection.tags[RULE_TAG]);
   return undefined;
 }
 
@@ -153,9 +156,13 @@ export function expectedDecision(facts: DecisionFacts, policy: Policy): Expected
       : { action: "ignore", why: "outside policy" };
   }
   if (DEAD.includes(status)) {
-    return routesToConnection(facts).length > 0
-      ? { action: "cleanup", why: "routes left behind" }
-      : { action: "ignore", why: "dead, nothing left" };
+    const rule = ruleFor(policy, facts);
+    return {
+      ...(routesToConnection(facts).length > 0
+        ? { action: "cleanup", why: "routes left behind" }
+        : { action: "ignore", why: "dead, nothing left" }),
+      ...(rule && { rule: rule.name }),
+    };
   }
   return { action: "ignore", why: "in transit" };
 }

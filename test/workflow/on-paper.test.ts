@@ -23,7 +23,7 @@ const halfRouted = {
 async function onPaperOutcome(decision: Decision) {
   const [carried] = await onPaper.carryOutAll([{ decision, currentTags: {} }], {
     sessions: undefined as never,
-    activeWait: { maxWaitSeconds: 1 },
+    activeWait: { maxWaitSeconds: 1, minDelaySeconds: 1, maxDelaySeconds: 1 },
     now: new Date(0),
   });
   return carried?.outcome;
