@@ -35,6 +35,10 @@ export function explainCommand(record: Located): string {
   return `npm run peering -- explain ${connectionId} --account ${accepter.account} --region ${accepter.region}`;
 }
 
+/** What an answer does while the request's rule is in report mode. */
+export const REPORT_MODE_ANSWER =
+  "In report mode an answer is decided and reported like any other, but not carried out: nothing is accepted or rejected.";
+
 /** Whether the decision leaves the request waiting for a person's answer. */
 export function awaitsAnswer(record: Pick<NotifiedDecision, "action">): boolean {
   return record.action === "await-approval";

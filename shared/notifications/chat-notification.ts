@@ -1,7 +1,8 @@
-import { answerCommands, awaitsAnswer, explainCommand } from "./answer-commands";
+import { answerCommands, awaitsAnswer, explainCommand, REPORT_MODE_ANSWER } from "./answer-commands";
 import type { NotifiedDecision } from "./decision-event";
 import { fitLines } from "./fit-lines";
 import { type Headline, headline } from "./headline";
+import { inReportMode, wouldEnableDns } from "./report-mode";
 import { describeRoute, firstOf, routeLists } from "./route-lists";
 import { whatHappened } from "./what-happened";
 
@@ -37,6 +38,7 @@ const ROUTES_SHOWN = 10;
 const CUT_SHORT = "_(cut short: the email and the decision record have all of it)_";
 
 const EMOJI: Record<Headline, string> = {
+  "report-only": ":memo:",
   denied: ":no_entry:",
   "route-conflict": ":warning:",
   rejected: ":no_entry_sign:",
@@ -75,7 +77,12 @@ export function chatNotification({ record, subject, timeLeft, eventId }: ChatInp
       title: `${EMOJI[lead]} ${safe(subject)}`,
       description: description(record, timeLeft),
       nextSteps: nextSteps(record),
-      keywords: [lead, record.action, ...(record.rule ? [record.rule] : [])],
+      keywords: [
+        lead,
+        record.action,
+        ...(inReportMode(record) ? ["report-mode"] : []),
+        ...(record.rule ? [record.rule] : []),
+      ],
     },
     metadata: {
       threadId: connectionId,
@@ -85,6 +92,7 @@ export function chatNotification({ record, subject, timeLeft, eventId }: ChatInp
       additionalContext: {
         connectionId,
         action: record.action,
+        mode: record.mode,
         ...(record.findings.length > 0 && { findings: record.findings.join(",") }),
         accepterAccount: accepter.account,
         accepterRegion: accepter.region,
@@ -102,6 +110,7 @@ function description(record: NotifiedDecision, timeLeft: string | undefined): st
     safe(whatHappened(record, timeLeft)),
     `*Requester:* ${side(requester)}`,
     `*Accepter:* ${side(accepter)}`,
+    ...(inReportMode(record) ? ["*Mode:* report: nothing in AWS was changed"] : []),
     ...(record.rule ? [`*Rule:* ${code(record.rule)}`] : []),
     ...(record.expiresAt ? [`*Expires:* ${record.expiresAt}${timeLeft ? ` (${timeLeft})` : ""}`] : []),
     ...(approval ? [`*${approval.answer === "deny" ? "Denied" : "Approved"} by:* ${code(approval.by)}`] : []),
@@ -111,6 +120,10 @@ function description(record: NotifiedDecision, timeLeft: string | undefined): st
         routes.label,
         firstOf(routes.routes, ROUTES_SHOWN, (route) => code(describeRoute(route))),
       ),
+    ),
+    ...list(
+      "Would enable remote DNS resolution (report mode: not enabled)",
+      wouldEnableDns(record).map(code),
     ),
     ...list(
       "Not managed",
@@ -129,6 +142,7 @@ function nextSteps(record: NotifiedDecision): string[] {
     `Approve: ${code(commands.approve)}`,
     `Deny: ${code(commands.deny)} (add ${code('--reason "..."')} to say why)`,
     `Without the repository, in account ${commands.account}: ${code(commands.approveByTag)} (or ${code("Value=deny")})`,
+    ...(inReportMode(record) ? [REPORT_MODE_ANSWER] : []),
     explain,
   ];
 }

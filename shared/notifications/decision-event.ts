@@ -9,6 +9,7 @@ import {
   RegionSchema as region,
   VpcIdSchema as vpcId,
 } from "../events/id-schemas";
+import type { Mode } from "../policy/schema";
 
 // Reasons, principals and errors reach people: one longer than any the service writes is cut, not refused.
 const TEXT_MAX = 2_000;
@@ -27,6 +28,7 @@ const ACTIONS: { [A in Action]: A } = {
   "await-approval": "await-approval",
   ignore: "ignore",
 };
+const MODES: { [M in Mode]: M } = { enforce: "enforce", report: "report" };
 const FINDINGS: { [F in Finding]: F } = {
   rejected: "rejected",
   "route-conflict": "route-conflict",
@@ -39,12 +41,15 @@ const FINDINGS: { [F in Finding]: F } = {
   "approval-not-applicable": "approval-not-applicable",
   "expiring-soon": "expiring-soon",
   expired: "expired",
+  "report-only": "report-only",
 };
 
 const SideSchema = z.object({ account: accountId, region, vpcId, cidrs: z.array(short).max(100) });
 
+const side = z.enum(["accepter", "requester"]);
+
 const RouteRefSchema = z.object({
-  side: z.enum(["accepter", "requester"]),
+  side,
   account: accountId,
   region,
   routeTableId: z.string().regex(/^rtb-[0-9a-z]{1,32}$/, "must be a route table id"),
@@ -54,10 +59,21 @@ const RouteRefSchema = z.object({
 });
 const routes = z.array(RouteRefSchema).max(5_000);
 
+/** What a decision in report mode would have changed, had it been enforced (nothing was). */
+const WouldChangeSchema = z.object({
+  connection: z.enum(["accept", "reject"]).optional(),
+  createRoutes: routes,
+  removeRoutes: routes,
+  enableDns: z.array(z.object({ side, account: accountId, region })).max(2),
+});
+
 /** The part of a decision record (shared/workflow/decision-record.ts) that a notification tells. */
 export const NotifiedDecisionSchema = z.object({
   connectionId,
   action: z.enum(ACTIONS),
+  // Records written before report mode existed carry no mode: they were all enforced.
+  mode: z.enum(MODES).default("enforce"),
+  wouldChange: WouldChangeSchema.optional(),
   rule: ruleName.optional(),
   reasons: z.array(text).max(500),
   findings: z.array(z.enum(FINDINGS)).max(Object.keys(FINDINGS).length),

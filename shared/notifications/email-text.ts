@@ -1,6 +1,7 @@
-import { answerCommands, awaitsAnswer, explainCommand } from "./answer-commands";
+import { answerCommands, awaitsAnswer, explainCommand, REPORT_MODE_ANSWER } from "./answer-commands";
 import type { NotifiedDecision } from "./decision-event";
 import { fitLines } from "./fit-lines";
+import { inReportMode, wouldEnableDns } from "./report-mode";
 import { describeRoute, firstOf, routeLists } from "./route-lists";
 import { whatHappened } from "./what-happened";
 
@@ -32,6 +33,7 @@ export function emailText({ record, subject, timeLeft }: TextInput): string {
     ...routeLists(record).map((list) =>
       titled(list.label, firstOf(list.routes, ROUTES_SHOWN, describeRoute)),
     ),
+    titled("Would enable remote DNS resolution (report mode: not enabled)", wouldEnableDns(record)),
     titled(
       "Not managed",
       Object.entries(record.unmanaged).map(([side, why]) => `${side}: ${why}`),
@@ -59,6 +61,7 @@ function facts(record: NotifiedDecision, timeLeft: string | undefined): string[]
   const { requester, accepter, approval } = record;
   const rows: [string, string | undefined][] = [
     ["Connection", `${record.connectionId} (status ${record.status}, decision ${record.action})`],
+    ["Mode", inReportMode(record) ? "report: nothing in AWS was changed" : undefined],
     ["Requester", describeSide(requester)],
     ["Accepter", describeSide(accepter)],
     ["Rule", record.rule],
@@ -88,6 +91,7 @@ function answering(record: NotifiedDecision): string[] {
     `${INDENT}Without the repository, tag the connection with credentials of account ${commands.account}:`,
     `${INDENT}${INDENT}${commands.approveByTag}`,
     `${INDENT}${INDENT}${commands.denyByTag}`,
+    ...(inReportMode(record) ? [`${INDENT}${REPORT_MODE_ANSWER}`] : []),
   ];
 }
 

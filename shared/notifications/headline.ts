@@ -1,12 +1,15 @@
 import type { Finding } from "../decision/decision";
 import type { NotifiedDecision } from "./decision-event";
+import { inReportMode, wouldDoPhrase } from "./report-mode";
 
 /**
  * The one finding a notification leads with when a decision has several: what a person must act on,
  * or the news that ends the story, comes first (a denial before the rejection it caused, an expiry
- * before the approval still awaited).
+ * before the approval still awaited). A decision in report mode that would have changed something
+ * leads with that, so that no message about it reads as if it had been carried out.
  */
 const LEAD_ORDER: readonly Finding[] = [
+  "report-only",
   "denied",
   "route-conflict",
   "rejected",
@@ -27,10 +30,17 @@ export function headline(record: Pick<NotifiedDecision, "findings">): Headline {
   return LEAD_ORDER.find((finding) => record.findings.includes(finding)) ?? "decided";
 }
 
-/** What the lead finding says, in a few words for a subject line. */
+/** What the lead finding says, in a few words for a subject line; a subject in report mode says so. */
 export function headlinePhrase(record: NotifiedDecision, timeLeft: string | undefined): string {
   const lead = headline(record);
+  const phrase = leadPhrase(record, lead, timeLeft);
+  return inReportMode(record) && lead !== "report-only" ? `${phrase} (report mode)` : phrase;
+}
+
+function leadPhrase(record: NotifiedDecision, lead: Headline, timeLeft: string | undefined): string {
   switch (lead) {
+    case "report-only":
+      return `report mode, ${wouldDoPhrase(record)}`;
     case "denied":
       return "denied";
     case "route-conflict":

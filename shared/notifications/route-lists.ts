@@ -1,4 +1,5 @@
 import type { NotifiedDecision, NotifiedRoute } from "./decision-event";
+import { inReportMode, wouldChangeOf } from "./report-mode";
 
 export interface RouteList {
   label: string;
@@ -8,26 +9,34 @@ export interface RouteList {
 /**
  * The route lists worth telling, non-empty ones only. Planned routes are told where nothing was carried
  * out (a request awaiting approval, a rejected one); once carried out, what was created says more.
- * Routes already present are not news.
+ * Routes already present are not news. In report mode nothing was carried out: the routes enforcing the
+ * decision would create and remove are told instead.
  */
 export function routeLists(record: NotifiedDecision): RouteList[] {
   const { routes } = record;
   const carriedOut = record.action === "accept" || record.action === "maintain";
   const planned: RouteList = {
-    label:
-      record.action === "await-approval"
-        ? "Planned routes (created when approved)"
-        : "Planned routes (not created)",
+    label: plannedLabel(record),
     routes: routes.planned,
   };
+  const would = wouldChangeOf(record);
   const lists: RouteList[] = [
     ...(carriedOut ? [] : [planned]),
+    { label: "Would create routes (report mode: not created)", routes: would.createRoutes },
+    { label: "Would remove routes (report mode: not removed)", routes: would.removeRoutes },
     { label: "Created routes", routes: routes.created },
     { label: "Conflicting routes", routes: routes.conflicting },
     { label: "Removed routes", routes: routes.removed },
     { label: "Failed routes", routes: routes.failed },
   ];
   return lists.filter((list) => list.routes.length > 0);
+}
+
+function plannedLabel(record: NotifiedDecision): string {
+  if (record.action !== "await-approval") return "Planned routes (not created)";
+  return inReportMode(record)
+    ? "Planned routes (report mode: approval creates none)"
+    : "Planned routes (created when approved)";
 }
 
 /** `accepter 111111111111 us-east-1 rtb-… 10.20.0.0/16`, with what is in the way or what failed. */

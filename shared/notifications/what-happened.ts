@@ -1,11 +1,23 @@
 import { APPROVAL_TAG } from "../decision/approval-tag";
 import type { NotifiedDecision } from "./decision-event";
 import { headline } from "./headline";
+import { inReportMode, wouldDoSentences } from "./report-mode";
 
-/** The decision in a sentence or two a person reads first, led by its most telling finding. */
+/**
+ * The decision in a sentence or two a person reads first, led by its most telling finding. In report
+ * mode it says that nothing was changed, and what would have been.
+ */
 export function whatHappened(record: NotifiedDecision, timeLeft: string | undefined): string {
+  const told = leadSentence(record, timeLeft);
+  if (!inReportMode(record) || headline(record) === "report-only") return told;
+  return `${told} Report mode: nothing in AWS was changed.`;
+}
+
+function leadSentence(record: NotifiedDecision, timeLeft: string | undefined): string {
   const by = record.approval?.by ?? "a person";
   switch (headline(record)) {
+    case "report-only":
+      return wouldDoSentences(record);
     case "denied":
       return unfinished(record) ?? `${by} denied the request, so it was rejected.`;
     case "route-conflict":
@@ -27,7 +39,9 @@ export function whatHappened(record: NotifiedDecision, timeLeft: string | undefi
     case "approval-not-understood":
       return `The ${APPROVAL_TAG} tag on the connection says neither approve nor deny, so nothing changed: the request still waits for an answer.`;
     case "awaiting-approval":
-      return `Rule '${record.rule}' approves this request and asks a person to approve or deny it. Nothing is accepted or routed until then; the planned routes are what approval creates.`;
+      return inReportMode(record)
+        ? `Rule '${record.rule}' approves this request and asks a person to approve or deny it. In report mode an answer is decided and reported too, but not carried out.`
+        : `Rule '${record.rule}' approves this request and asks a person to approve or deny it. Nothing is accepted or routed until then; the planned routes are what approval creates.`;
     case "approval-not-applicable":
       return `A ${APPROVAL_TAG} tag was set on the connection, but it changes nothing (see the reasons).`;
     case "cidr-not-allowed":

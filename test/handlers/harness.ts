@@ -25,6 +25,8 @@ const ENV_KEYS = [
 
 /** The deployed functions, by file name under functions/. */
 export type FunctionName = "on-peering-request" | "on-peering-change" | "on-vpc-cidr-change" | "reconcile";
+/** Every function the harness runs: the ones above and the approval tag's. */
+export type HandlerName = FunctionName | "on-approval-tag";
 
 export interface ServiceOptions {
   /** Policy YAML; the shipped example policy.yml when absent. */
@@ -40,7 +42,7 @@ export type Handler = (event: unknown, context: Context) => Promise<unknown>;
  * Every deployed function's handler, imported afresh (after `vi.resetModules()`), as its queue's event
  * source mapping invokes it with one event: the answer is what the function made of that event.
  */
-export async function importHandlers(): Promise<Record<FunctionName, Handler>> {
+export async function importHandlers(): Promise<Record<HandlerName, Handler>> {
   // The queue hands the handlers raw JSON; their parser middleware types it.
   const typed = (module: { handler: unknown }): Handler => {
     const handler = module.handler as Handler;
@@ -50,6 +52,7 @@ export async function importHandlers(): Promise<Record<FunctionName, Handler>> {
     "on-peering-request": typed(await import("../../functions/on-peering-request")),
     "on-peering-change": typed(await import("../../functions/on-peering-change")),
     "on-vpc-cidr-change": typed(await import("../../functions/on-vpc-cidr-change")),
+    "on-approval-tag": typed(await import("../../functions/on-approval-tag")),
     reconcile: typed(await import("../../functions/reconcile")),
   };
 }
@@ -61,7 +64,7 @@ export async function importHandlers(): Promise<Record<FunctionName, Handler>> {
 export function useService<T>(build: (world: World) => T, options: ServiceOptions = {}) {
   let world: World | undefined;
   let built: T | undefined;
-  let handlers: Record<FunctionName, Handler> | undefined;
+  let handlers: Record<HandlerName, Handler> | undefined;
   let log: Logger | undefined;
   let restore = () => {};
   const home = options.home ?? ACCEPTER;
@@ -93,8 +96,15 @@ export function useService<T>(build: (world: World) => T, options: ServiceOption
     invoke: (event: unknown) =>
       must(handlers)["on-peering-request"](structuredClone(event), lambdaContext(home)),
     /** Runs any deployed function with an event (the scheduled event for the reconciler). */
-    run: (name: FunctionName, event: unknown = SCHEDULED_EVENT, context: Partial<Context> = {}) =>
+    run: (name: HandlerName, event: unknown = SCHEDULED_EVENT, context: Partial<Context> = {}) =>
       must(handlers)[name](structuredClone(event), { ...lambdaContext(home), ...context }),
+    /** The service deployed again with another policy: fresh containers load it, the world stays. */
+    redeploy: async (policy: string) => {
+      process.env.POLICY_PATH = writePolicy(policy);
+      vi.resetModules();
+      handlers = await importHandlers();
+      log = (await import("../../shared/log")).logger;
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { decide } from "../../shared/decision/decide";
 import type { Decision } from "../../shared/decision/decision";
 import { DECISION_TAG, RULE_TAG } from "../../shared/decision/decision-tags";
 import { type NotifiedDecision, NotifiedDecisionSchema } from "../../shared/notifications/decision-event";
+import type { Policy } from "../../shared/policy/schema";
 import { toDecisionRecord } from "../../shared/workflow/decision-record";
 import {
   accepterMain,
@@ -25,19 +26,24 @@ export const NOW = new Date("2026-12-01T12:00:00Z");
 export const EXPIRES_SOON = "2026-12-01T17:20:00.000Z";
 export const PERSON = "arn:aws:sts::111111111111:assumed-role/network-admins/alice";
 
-export const POLICY = policy([
-  {
-    name: "shared",
-    accepter: { accounts: ["111111111111"], regions: ["us-east-1"] },
-    requester: { accounts: ["222222222222"], cidrs: ["10.16.0.0/12"] },
-  },
-  {
-    name: "payments",
-    accepter: { accounts: ["111111111111"] },
-    requester: { accounts: ["666666666666"], cidrs: ["10.66.0.0/16"] },
-    approval: "required",
-  },
-]);
+const SHARED = {
+  name: "shared",
+  accepter: { accounts: ["111111111111"], regions: ["us-east-1"] },
+  requester: { accounts: ["222222222222"], cidrs: ["10.16.0.0/12"] },
+};
+const PAYMENTS_RULE = {
+  name: "payments",
+  accepter: { accounts: ["111111111111"] },
+  requester: { accounts: ["666666666666"], cidrs: ["10.66.0.0/16"] },
+  approval: "required",
+};
+
+export const POLICY = policy([SHARED, PAYMENTS_RULE]);
+/** The same rules in report mode, the shared one enabling DNS too: decided alike, carried out nowhere. */
+export const REPORT_POLICY: Policy = {
+  ...policy([{ ...SHARED, dnsResolution: true }, PAYMENTS_RULE]),
+  mode: "report",
+};
 
 const PAYMENTS = {
   requesterAccount: "666666666666",
@@ -49,6 +55,7 @@ const ANNOUNCED = { [DECISION_TAG]: "await-approval", [RULE_TAG]: "payments" };
 
 interface Situation {
   facts: FactsInput;
+  policy?: Policy;
   expiresAt?: string;
   answeredBy?: string;
 }
@@ -81,6 +88,42 @@ const SITUATIONS = {
     answeredBy: PERSON,
   },
   "approval-not-applicable": { facts: { tags: { [APPROVAL_TAG]: "approve" } }, answeredBy: PERSON },
+  // In report mode: decided as above, carried out nowhere.
+  "report-accept": { facts: {}, policy: REPORT_POLICY },
+  "report-rejected": { facts: { requesterCidrs: ["172.31.0.0/16"] }, policy: REPORT_POLICY },
+  "report-route-conflict": {
+    facts: { accepterTables: [accepterMain(route("10.20.0.0/16", "tgw-0a1b2c3d4e5f60001"))] },
+    policy: REPORT_POLICY,
+  },
+  "report-awaiting-approval": {
+    facts: PAYMENTS,
+    expiresAt: "2026-12-07T09:00:00.000Z",
+    policy: REPORT_POLICY,
+  },
+  "report-approved": {
+    facts: { ...PAYMENTS, tags: { ...ANNOUNCED, [APPROVAL_TAG]: "approve" } },
+    answeredBy: PERSON,
+    policy: REPORT_POLICY,
+  },
+  "report-denied": {
+    facts: { ...PAYMENTS, tags: { ...ANNOUNCED, [APPROVAL_TAG]: "deny" } },
+    answeredBy: PERSON,
+    policy: REPORT_POLICY,
+  },
+  // Active, its accepter route missing and a route left for a CIDR the requester gave up.
+  "report-maintain": {
+    facts: {
+      status: "active",
+      dnsResolution: { accepter: true, requester: false },
+      requesterTables: [requesterMain(route("10.0.0.0/16", CONNECTION_ID))],
+      accepterTables: [accepterMain(route("10.21.0.0/16", CONNECTION_ID))],
+    },
+    policy: REPORT_POLICY,
+  },
+  "report-cleanup": {
+    facts: { status: "deleted", requesterTables: [requesterMain(route("10.0.0.0/16", CONNECTION_ID))] },
+    policy: REPORT_POLICY,
+  },
 } satisfies Record<string, Situation>;
 
 export type Kind = keyof typeof SITUATIONS;
@@ -96,7 +139,7 @@ export function decision(kind: Kind): Decision {
       readAt: NOW.toISOString(),
       ...(situation.answeredBy && { answeredBy: situation.answeredBy }),
     },
-    POLICY,
+    situation.policy ?? POLICY,
   );
 }
 
@@ -113,8 +156,11 @@ export function notifiedRecord(
   return NotifiedDecisionSchema.parse({ ...toDecisionRecord(made, outcome, error), notify: true });
 }
 
-/** What carrying a decision out does when every call succeeds. */
+/** What carrying a decision out does when every call succeeds; in report mode, nothing at all. */
 export function carriedOut(made: Decision): Outcome {
+  if (made.mode === "report") {
+    return { connection: "unchanged", routes: [], removed: [], dns: [], tagged: false };
+  }
   const routed = made.action === "accept" || made.action === "maintain";
   const result = { create: "created", present: "present", conflict: "conflicting" } as const;
   return {

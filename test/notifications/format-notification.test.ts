@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { APPROVAL_TAG } from "../../shared/decision/approval-tag";
 import type { Decision } from "../../shared/decision/decision";
+import { NotifiedDecisionSchema } from "../../shared/notifications/decision-event";
 import { formatNotification, type Notification } from "../../shared/notifications/format-notification";
 import { CONNECTION_ID, route } from "../helpers/facts";
 import { BoundedNotificationSchema } from "./custom-notification-schema";
@@ -120,6 +121,95 @@ const EXPECTED: Record<Kind, { findings: string[]; subject: string; text: string
     ],
     answers: false,
   },
+  "report-accept": {
+    findings: ["report-only"],
+    subject: `${SUBJECT_PREFIX} 222222222222 us-east-1: report mode, would accept`,
+    text: [
+      `Would accept ${CONNECTION_ID}, create 3 routes and enable remote DNS resolution on the accepter and requester sides (report mode: nothing was changed). Nothing is carried out until the rule or the policy is switched to mode: enforce.`,
+      "Mode         report: nothing in AWS was changed",
+      "Would create routes (report mode: not created)",
+      "  accepter 111111111111 us-east-1 rtb-0accept0000000main 10.20.0.0/16",
+      "  accepter 111111111111 us-east-1 rtb-0accept000partners 10.20.0.0/16",
+      "  requester 222222222222 us-east-1 rtb-0request000000main 10.0.0.0/16",
+      "Would enable remote DNS resolution (report mode: not enabled)",
+      "  accepter 111111111111 us-east-1",
+      "  requester 222222222222 us-east-1",
+    ],
+    answers: false,
+  },
+  "report-rejected": {
+    findings: ["rejected", "report-only"],
+    subject: `${SUBJECT_PREFIX} 222222222222 us-east-1: report mode, would reject`,
+    text: [
+      `Would reject ${CONNECTION_ID} (report mode: nothing was changed). See the reasons. Nothing is carried out until the rule or the policy is switched to mode: enforce.`,
+      "  - rule 'shared': requester CIDR 172.31.0.0/16 is not inside 10.16.0.0/12",
+    ],
+    answers: false,
+  },
+  "report-route-conflict": {
+    findings: ["rejected", "route-conflict", "report-only"],
+    subject: `${SUBJECT_PREFIX} 222222222222 us-east-1: report mode, would reject (conflict)`,
+    text: [
+      `Would reject ${CONNECTION_ID} (report mode: nothing was changed). A route already in a selected route table is in the way of a route the connection needs (see the conflicting routes). Nothing is carried out until the rule or the policy is switched to mode: enforce.`,
+      "Conflicting routes",
+      "  accepter 111111111111 us-east-1 rtb-0accept0000000main 10.20.0.0/16 (in the way: 10.20.0.0/16 -> tgw-0a1b2c3d4e5f60001)",
+    ],
+    answers: false,
+  },
+  "report-awaiting-approval": {
+    findings: ["awaiting-approval"],
+    subject: `${SUBJECT_PREFIX} 666666666666 eu-west-1: awaiting approval (report mode)`,
+    text: [
+      "Rule 'payments' approves this request and asks a person to approve or deny it. In report mode an answer is decided and reported too, but not carried out. Report mode: nothing in AWS was changed.",
+      "Planned routes (report mode: approval creates none)",
+      "  In report mode an answer is decided and reported like any other, but not carried out: nothing is accepted or rejected.",
+    ],
+    answers: true,
+  },
+  "report-approved": {
+    findings: ["approved", "report-only"],
+    subject: `${SUBJECT_PREFIX} 666666666666 eu-west-1: report mode, would accept (approved)`,
+    text: [
+      `Would accept ${CONNECTION_ID} and create 3 routes (report mode: nothing was changed). ${PERSON} approved the request. Nothing is carried out until the rule or the policy is switched to mode: enforce.`,
+      `Approved by  ${PERSON}`,
+      "Would create routes (report mode: not created)",
+      "  requester 666666666666 eu-west-1 rtb-0request000000main 10.0.0.0/16",
+    ],
+    answers: false,
+  },
+  "report-denied": {
+    findings: ["rejected", "denied", "report-only"],
+    subject: `${SUBJECT_PREFIX} 666666666666 eu-west-1: report mode, would reject (denied)`,
+    text: [
+      `Would reject ${CONNECTION_ID} (report mode: nothing was changed). ${PERSON} denied the request. Nothing is carried out until the rule or the policy is switched to mode: enforce.`,
+      `Denied by    ${PERSON}`,
+    ],
+    answers: false,
+  },
+  "report-maintain": {
+    findings: ["report-only"],
+    subject: `${SUBJECT_PREFIX} 222222222222 us-east-1: report mode, would change routes and DNS`,
+    text: [
+      `Would create 1 route, remove 1 route and enable remote DNS resolution on the requester side for ${CONNECTION_ID} (report mode: nothing was changed). Nothing is carried out until the rule or the policy is switched to mode: enforce.`,
+      "Would create routes (report mode: not created)",
+      "  accepter 111111111111 us-east-1 rtb-0accept0000000main 10.20.0.0/16",
+      "Would remove routes (report mode: not removed)",
+      "  accepter 111111111111 us-east-1 rtb-0accept0000000main 10.21.0.0/16",
+      "Would enable remote DNS resolution (report mode: not enabled)",
+      "  requester 222222222222 us-east-1",
+    ],
+    answers: false,
+  },
+  "report-cleanup": {
+    findings: ["report-only"],
+    subject: `${SUBJECT_PREFIX} 222222222222 us-east-1: report mode, would remove routes`,
+    text: [
+      `Would remove 1 route for ${CONNECTION_ID} (report mode: nothing was changed). Nothing is carried out until the rule or the policy is switched to mode: enforce.`,
+      "Would remove routes (report mode: not removed)",
+      "  requester 222222222222 us-east-1 rtb-0request000000main 10.0.0.0/16",
+    ],
+    answers: false,
+  },
 };
 
 const lines = (text: string) => text.split("\n");
@@ -176,6 +266,86 @@ describe("a notification for each kind of decision", () => {
       expect(text).not.toContain("To answer");
       expect(chat.content.nextSteps).toHaveLength(1);
     }
+  });
+});
+
+const REPORT_KINDS = KINDS.filter((kind) => notified(kind).mode === "report");
+// What only a decision carried out can say: none of it may appear in a message about one in report mode.
+const AS_IF_DONE = [
+  /so it was (accepted|rejected)/,
+  /The request was rejected/,
+  /^Created routes/m,
+  /^Removed routes/m,
+  /\*(Created|Removed) routes:\*/,
+  /created when approved/,
+];
+
+describe("a decision in report mode", () => {
+  it("is among the kinds told, for accepts, rejects, answers, routes, DNS and dead connections", () => {
+    expect(REPORT_KINDS.map((kind) => notified(kind).action).sort()).toEqual(
+      ["accept", "accept", "await-approval", "cleanup", "maintain", "reject", "reject", "reject"].sort(),
+    );
+    const would = REPORT_KINDS.map((kind) => notified(kind).wouldChange);
+    expect(would.some((w) => (w?.createRoutes.length ?? 0) > 0)).toBe(true);
+    expect(would.some((w) => (w?.removeRoutes.length ?? 0) > 0)).toBe(true);
+    expect(would.some((w) => (w?.enableDns.length ?? 0) > 0)).toBe(true);
+  });
+
+  it.each(REPORT_KINDS)("%s: subject, email and chat say report mode and that nothing changed", (kind) => {
+    const { subject, text, chat } = format(kind);
+    expect(subject).toContain("report mode");
+    expect(lines(text)).toContain("Mode         report: nothing in AWS was changed");
+    expect(text).toMatch(/nothing (in AWS )?was changed/);
+    expect(chat.content.title).toContain("report mode");
+    expect(chat.content.description).toContain("*Mode:* report: nothing in AWS was changed");
+    expect(chat.content.keywords).toContain("report-mode");
+    expect(chat.metadata?.additionalContext).toMatchObject({ mode: "report" });
+  });
+
+  it.each(REPORT_KINDS)("%s: no body is phrased as if the decision had been carried out", (kind) => {
+    const { subject, text, chat } = format(kind);
+    for (const body of [subject, text, chat.content.description, ...(chat.content.nextSteps ?? [])]) {
+      for (const done of AS_IF_DONE) expect(body).not.toMatch(done);
+    }
+  });
+
+  it("would catch an enforced decision's words: each phrase checked is one a carried-out message uses", () => {
+    const enforced = (["approved", "denied", "rejected", "expired", "awaiting-approval"] as const).map(
+      (kind) => format(kind),
+    );
+    for (const done of AS_IF_DONE) {
+      expect(enforced.some(({ text, chat }) => done.test(text) || done.test(chat.content.description))).toBe(
+        true,
+      );
+    }
+  });
+
+  it("says what an answer does in report mode, next to the commands that give it", () => {
+    const { chat } = format("report-awaiting-approval");
+    expect(chat.content.nextSteps).toContain(
+      "In report mode an answer is decided and reported like any other, but not carried out: nothing is accepted or rejected.",
+    );
+    expect(BoundedNotificationSchema.parse(chat).content.nextSteps).toHaveLength(5);
+  });
+
+  it("leads with what would change, the finding that caused it second", () => {
+    expect(format("report-route-conflict").chat.metadata?.eventType).toBe("peering-report-only");
+    expect(format("report-route-conflict").chat.content.title).toMatch(/^:memo: /);
+    expect(format("report-awaiting-approval").chat.metadata?.eventType).toBe("peering-awaiting-approval");
+  });
+
+  it("is told as enforced when a record written before report mode carries no mode", () => {
+    const { mode: _mode, wouldChange: _would, ...older } = notified("rejected");
+    const told = formatNotification(NotifiedDecisionSchema.parse(older), { now: NOW });
+    expect(told.subject).toBe(`${SUBJECT_PREFIX} 222222222222 us-east-1: rejected`);
+    expect(told.text).not.toContain("report mode");
+  });
+});
+
+describe("a decision in enforce mode", () => {
+  it.each(KINDS.filter((kind) => !REPORT_KINDS.includes(kind)))("%s: says nothing of report mode", (kind) => {
+    const { subject, text, chat } = format(kind);
+    for (const body of [subject, text, JSON.stringify(chat)]) expect(body).not.toMatch(/report/i);
   });
 });
 

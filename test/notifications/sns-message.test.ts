@@ -47,6 +47,17 @@ describe("one SNS message for every kind of subscriber", () => {
         removed: routes,
         failed: routes,
       },
+      mode: "report",
+      wouldChange: {
+        connection: "accept",
+        createRoutes: routes,
+        removeRoutes: routes,
+        enableDns: [
+          { side: "accepter", account: base.accepter.account, region: base.accepter.region },
+          { side: "requester", account: base.requester.account, region: base.requester.region },
+        ],
+      },
+      findings: [...base.findings, "report-only"],
       unmanaged: { accepter: wide, requester: wide },
       error: { name: wide, message: wide },
     });
@@ -56,6 +67,7 @@ describe("one SNS message for every kind of subscriber", () => {
     expect(told.text).toContain("(cut short: the decision record, on the service's bus, has all of it)");
     expect(told.text).toContain("npm run peering -- approve pcx-0123456789abcdef0 --account 111111111111");
     expect(told.text).toContain("To see why");
+    expect(told.subject).toContain("report mode");
     expect(BoundedNotificationSchema.safeParse(told.chat).success).toBe(true);
   });
 });
