@@ -4,11 +4,12 @@ import { PolicyError } from "../shared/policy/policy-error";
 import { type Answer, MAX_REASON_LENGTH } from "./answer-plan";
 import { checkPolicies, formatPolicyError } from "./check";
 import { type ExplainSource, explain } from "./explain";
-import { EXIT, InputError, type Io, UsageError } from "./io";
+import { EXIT, InputError, type Io, PLAN_EXIT, UsageError } from "./io";
 import { listPending } from "./pending";
+import { type PlanFormat, planCommand, planDiffCommand } from "./plan";
 
 export const USAGE = `peering: understand a peering-autopilot policy before trusting the service with it, see
-what waits for an answer, and answer it.
+what a pass would change and what waits for an answer, and answer it.
 
 Usage: npm run peering -- <command> [options]      (or: npx tsx bin/peering.ts <command> [options])
 
@@ -42,6 +43,30 @@ Commands:
       take and why, the rule, whether it awaits approval, and the time left before it expires,
       soonest expiry first. --account and --region narrow the listing. Read-only, as explain.
 
+  plan [--account <accepter account>] [--region <accepter region>] [--policy <file>] [--json]
+       [--format text|mermaid|dot]
+      What a full reconciler pass would change now: every connection in the accepter account-regions
+      the policy names (narrowed as pending narrows them), read with your AWS credentials through the
+      reconciler's own bulk reads and decided as it would decide them, its decisions carried out on
+      paper only. Printed grouped by action (accept, reject, maintain, cleanup, and await-approval,
+      which people act on): per connection the action, rule, status, reasons, the routes to create and
+      to remove (side, account, region, route table, destination) and DNS changes; then the orphan
+      blackhole routes the pass removes; then the decisions in report mode, which would change
+      something if enforced (not counted as changes); then totals. --policy plans with another policy
+      over the same organisation. --format mermaid|dot prints the peering graph instead (not with
+      --json). Read-only, as explain.
+
+  plan --diff <old-policy> <new-policy> [--account <accepter account>] [--region <accepter region>] [--json]
+      Plan with each policy (two passes planned, each reading live) and print only what differs, per
+      connection: its action, its mode (report or enforce), the routes and DNS changes one plan makes
+      and the other does not; then orphan blackhole routes and totals. For the CI of a policy
+      repository: the impact of a change on the live organisation. Read-only, as explain.
+
+      plan exits as Terraform's -detailed-exitcode: 0 nothing to change (report-only decisions do not
+      count; --diff: no difference), 2 changes (--diff: differences), 1 on an error: an invalid policy,
+      an AWS error, an account-region or a connection that could not be read (after printing the
+      rest), and a usage error (1, not 2, since 2 means changes).
+
   approve <pcx-id> --account <accepter account> --region <accepter region> [--reason <text>] [--policy <file>]
   deny <pcx-id> --account <accepter account> --region <accepter region> [--reason <text>] [--policy <file>]
       Answer a request that a rule with 'approval: required' holds for a person. The request is first
@@ -60,16 +85,17 @@ Commands:
 
 Options:
   --policy <file>   the policy to decide with (default: $POLICY_PATH, else policy.yml)
-  --json            print the decision (explain) or the requests (pending) as JSON (notes and errors go
-                    to stderr)
+  --json            print the decision (explain), the requests (pending) or the plan (plan) as JSON
+                    (notes and errors go to stderr)
 
-Exit status: 0 when the command did its job, whatever the decision; 1 on an invalid policy, bad input,
-an AWS error (pending: an account-region or a request that could not be read, after listing the rest)
-or an answer refused; 2 on a usage error.`;
+Exit status (plan: see above): 0 when the command did its job, whatever the decision; 1 on an invalid
+policy, bad input, an AWS error (pending: an account-region or a request that could not be read, after
+listing the rest) or an answer refused; 2 on a usage error.`;
 
 /** The whole CLI as a function of its arguments, so that tests run it in-process. Returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...args] = argv;
+  const usageExit = command === "plan" ? PLAN_EXIT.usage : EXIT.usage;
   try {
     switch (command) {
       case undefined:
@@ -84,6 +110,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await runExplain(args, io);
       case "pending":
         return await runPending(args, io);
+      case "plan":
+        return await runPlan(args, io);
       case "approve":
       case "deny":
         return await runAnswer(command, args, io);
@@ -91,7 +119,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
-    return report(error, io);
+    return report(error, io, usageExit);
   }
 }
 
@@ -161,6 +189,51 @@ async function runPending(args: string[], io: Io): Promise<number> {
     },
     io,
   );
+}
+
+const FORMATS: readonly PlanFormat[] = ["text", "mermaid", "dot"];
+
+async function runPlan(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(() =>
+    parseArgs({
+      args,
+      options: {
+        ...LIVE_OPTIONS,
+        json: { type: "boolean" },
+        format: { type: "string" },
+        diff: { type: "boolean" },
+      },
+      allowPositionals: true,
+    }),
+  );
+  if (values.help) return usage(io);
+  if (values.account !== undefined) accountId(values.account);
+  const scope = {
+    ...(values.account !== undefined && { account: values.account }),
+    ...(values.region !== undefined && { region: values.region }),
+  };
+  const json = values.json ?? false;
+  if (values.diff) {
+    if (values.format !== undefined) throw new UsageError("--format is not for --diff");
+    if (values.policy !== undefined) throw new UsageError("--diff takes its two policy files, not --policy");
+    const [oldPolicyFile, newPolicyFile, ...more] = positionals;
+    if (oldPolicyFile === undefined || newPolicyFile === undefined || more.length > 0) {
+      throw new UsageError("--diff takes two policy files: the old one, then the new one");
+    }
+    return planDiffCommand({ oldPolicyFile, newPolicyFile, json, ...scope }, io);
+  }
+  if (positionals.length > 0)
+    throw new UsageError("plan takes no arguments, only options (or --diff <old> <new>)");
+  const format = planFormat(values.format);
+  if (json && format !== "text") throw new UsageError(`--json prints the plan itself, not a ${format} graph`);
+  return planCommand({ policyFile: values.policy ?? defaultPolicyFile(), json, format, ...scope }, io);
+}
+
+function planFormat(format: string | undefined): PlanFormat {
+  if (format === undefined) return "text";
+  const known = FORMATS.find((f) => f === format);
+  if (!known) throw new UsageError(`--format '${format}' is not one of ${FORMATS.join(", ")}`);
+  return known;
 }
 
 async function runAnswer(answer: Answer, args: string[], io: Io): Promise<number> {
@@ -256,7 +329,7 @@ function usage(io: Io): number {
   return EXIT.ok;
 }
 
-function report(error: unknown, io: Io): number {
+function report(error: unknown, io: Io, usageExit: number): number {
   const lines = (text: string) => {
     for (const line of text.split("\n")) io.err(line);
   };
@@ -264,7 +337,7 @@ function report(error: unknown, io: Io): number {
     lines(`error: ${error.message}`);
     if (error.showUsage) lines(USAGE);
     else lines("run 'npm run peering -- help' for usage");
-    return EXIT.usage;
+    return usageExit;
   }
   if (error instanceof PolicyError) {
     lines(formatPolicyError(error).join("\n"));

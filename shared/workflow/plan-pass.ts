@@ -1,8 +1,9 @@
 import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
 import { type Changes, changesOf } from "../decision/changes";
-import type { Decision, PlannedRemoval } from "../decision/decision";
+import type { Decision } from "../decision/decision";
 import type { Policy } from "../policy/schema";
+import type { OrphanRoute } from "../routes/orphan-routes";
 import { onPaper } from "./carry-out-strategy";
 import type { ConnectionRef } from "./read-for-decision";
 import { reconcile } from "./reconcile";
@@ -36,7 +37,7 @@ export interface PassPlan {
   targets: SweepTarget[];
   connections: PlannedConnection[];
   /** Blackhole routes to connections EC2 no longer shows, which a pass removes (or, in report mode, reports). */
-  orphanRoutes: { mode: Policy["mode"]; removals: PlannedRemoval[] };
+  orphanRoutes: { mode: Policy["mode"]; removals: OrphanRoute[] };
   skipped: { ref: ConnectionRef; reason: string }[];
   /** Account-regions that could not be listed or read (no connectionId), and connections not decided. */
   failures: { account: string; region: string; connectionId?: string; error: Error }[];
@@ -63,7 +64,7 @@ export async function planPass(ctx: PlanContext): Promise<PassPlan> {
     connections: [],
     orphanRoutes: {
       mode: ctx.policy.mode,
-      removals: run.orphans.flatMap((o) => [...o.removals.map((r) => r.route), ...o.reported]),
+      removals: run.orphans.flatMap((o) => o.found),
     },
     skipped: [],
     failures: run.summary.errors.map(({ account, region, error }) => ({

@@ -5,8 +5,7 @@ import type { RemovalResult } from "../aws/remove-routes";
 import { settleWithConcurrency } from "../concurrency";
 import { changesOf, hasChanges } from "../decision/changes";
 import { decide } from "../decision/decide";
-import type { PlannedRemoval } from "../decision/decision";
-import { planOrphanRemovals } from "../routes/orphan-routes";
+import { type OrphanRoute, planOrphanRemovals } from "../routes/orphan-routes";
 import { inAws } from "./carry-out-strategy";
 import {
   decidedResult,
@@ -69,10 +68,12 @@ export interface ReconcileRun {
 
 export interface OrphanRoutes {
   target: SweepTarget;
+  /** Every one found, with the connection it names. */
+  found: OrphanRoute[];
   /** Removed, found absent, or failed. */
   removals: RemovalResult[];
   /** Found and left in place: the policy is in report mode. */
-  reported: PlannedRemoval[];
+  reported: OrphanRoute[];
 }
 
 /** A result and the account-region whose listing brought the connection in. */
@@ -221,12 +222,13 @@ async function removeOrphanRoutes(
       const { target } = result.item;
       if (result.status === "rejected") {
         targetErrors.set(targetKey(target), result.reason);
-        return { target, removals: [], reported: [] };
+        return { target, found: [], removals: [], reported: [] };
       }
-      if (report) return { target, removals: [], reported: result.value };
-      const removals = await (ctx.carryOut ?? inAws).removeRoutes(ctx.sessions, result.value);
+      const found = result.value;
+      if (report) return { target, found, removals: [], reported: found };
+      const removals = await (ctx.carryOut ?? inAws).removeRoutes(ctx.sessions, found);
       recordRemovals(snapshot, removals);
-      return { target, removals, reported: [] };
+      return { target, found, removals, reported: [] };
     }),
   );
 }
