@@ -1,5 +1,5 @@
 import type { PeeringSide } from "../facts";
-import type { Mode } from "../policy/schema";
+import type { Mode } from "../policy/mode";
 import type { PlannedRoute, Side } from "../routes/plan-routes";
 
 /**
@@ -11,7 +11,8 @@ import type { PlannedRoute, Side } from "../routes/plan-routes";
  *   tagged so, until a person answers with the `peering-approval` tag;
  * - ignore: change nothing.
  */
-export type Action = "accept" | "reject" | "maintain" | "cleanup" | "await-approval" | "ignore";
+export const ACTIONS = ["accept", "reject", "maintain", "cleanup", "await-approval", "ignore"] as const;
+export type Action = (typeof ACTIONS)[number];
 
 /**
  * What people should hear about: a decision with findings goes to the notification topic.
@@ -24,19 +25,21 @@ export type Action = "accept" | "reject" | "maintain" | "cleanup" | "await-appro
  * - `expired`: a request that was waiting for a person expired unanswered (announced once);
  * - `report-only`: a decision in report mode that would have changed something: nothing was changed.
  */
-export type Finding =
-  | "rejected"
-  | "route-conflict"
-  | "outside-policy"
-  | "cidr-not-allowed"
-  | "awaiting-approval"
-  | "approved"
-  | "denied"
-  | "approval-not-understood"
-  | "approval-not-applicable"
-  | "expiring-soon"
-  | "expired"
-  | "report-only";
+export const FINDINGS = [
+  "rejected",
+  "route-conflict",
+  "outside-policy",
+  "cidr-not-allowed",
+  "awaiting-approval",
+  "approved",
+  "denied",
+  "approval-not-understood",
+  "approval-not-applicable",
+  "expiring-soon",
+  "expired",
+  "report-only",
+] as const;
+export type Finding = (typeof FINDINGS)[number];
 
 /** A person's answer to a request parked for approval, read from the connection's `peering-approval` tag. */
 export interface Approval {

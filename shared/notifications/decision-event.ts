@@ -1,7 +1,7 @@
 // The namespace import lets esbuild drop the parts of zod the functions never use (its locales, most of all).
 import * as z from "zod";
 import { DETAIL_TYPES, EVENT_SOURCE } from "../aws/audit-publisher";
-import type { Action, Finding } from "../decision/decision";
+import { ACTIONS, FINDINGS } from "../decision/decision";
 import { EventBridgeSchema } from "../events/cloudtrail-api-call";
 import {
   AccountIdSchema as accountId,
@@ -9,7 +9,7 @@ import {
   RegionSchema as region,
   VpcIdSchema as vpcId,
 } from "../events/id-schemas";
-import type { Mode } from "../policy/schema";
+import { MODES } from "../policy/mode";
 
 // Reasons, principals and errors reach people: one longer than any the service writes is cut, not refused.
 const TEXT_MAX = 2_000;
@@ -18,31 +18,6 @@ const text = z.string().transform((t) => (t.length <= TEXT_MAX ? t : `${t.slice(
 const short = z.string().max(64);
 // As the policy schema names rules: a rule name is safe to print anywhere.
 const ruleName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be a rule name");
-
-// Written as records so that a finding or action added to the core fails the type-check until listed here.
-const ACTIONS: { [A in Action]: A } = {
-  accept: "accept",
-  reject: "reject",
-  maintain: "maintain",
-  cleanup: "cleanup",
-  "await-approval": "await-approval",
-  ignore: "ignore",
-};
-const MODES: { [M in Mode]: M } = { enforce: "enforce", report: "report" };
-const FINDINGS: { [F in Finding]: F } = {
-  rejected: "rejected",
-  "route-conflict": "route-conflict",
-  "outside-policy": "outside-policy",
-  "cidr-not-allowed": "cidr-not-allowed",
-  "awaiting-approval": "awaiting-approval",
-  approved: "approved",
-  denied: "denied",
-  "approval-not-understood": "approval-not-understood",
-  "approval-not-applicable": "approval-not-applicable",
-  "expiring-soon": "expiring-soon",
-  expired: "expired",
-  "report-only": "report-only",
-};
 
 const SideSchema = z.object({ account: accountId, region, vpcId, cidrs: z.array(short).max(100) });
 
@@ -76,7 +51,7 @@ export const NotifiedDecisionSchema = z.object({
   wouldChange: WouldChangeSchema.optional(),
   rule: ruleName.optional(),
   reasons: z.array(text).max(500),
-  findings: z.array(z.enum(FINDINGS)).max(Object.keys(FINDINGS).length),
+  findings: z.array(z.enum(FINDINGS)).max(FINDINGS.length),
   status: short,
   accepter: SideSchema,
   requester: SideSchema,

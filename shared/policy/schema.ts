@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { ACCOUNT_ID, REGION, VPC_ID } from "../aws-ids";
 import { parseCidr } from "../cidr";
+import { MODES } from "./mode";
 
 const accountId = z.string().regex(ACCOUNT_ID, "must be a 12-digit AWS account id");
 const anyAccount = z.literal("*");
@@ -11,11 +12,7 @@ const cidr = z.string().superRefine((text, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.reason });
 });
 
-/**
- * `enforce` carries decisions out; `report` decides exactly as `enforce` and logs, publishes and
- * notifies what it would have done, but changes nothing in AWS (no accept, reject, route, DNS or tag).
- */
-export const ModeSchema = z.enum(["enforce", "report"], { error: "must be enforce or report" });
+export const ModeSchema = z.enum(MODES, { error: "must be enforce or report" });
 
 const nonEmpty = <T extends z.ZodType>(item: T) => z.array(item).min(1, "must list at least one entry");
 
@@ -86,5 +83,5 @@ export const PolicySchema = z
 
 export type Policy = z.infer<typeof PolicySchema>;
 export type Rule = z.infer<typeof RuleSchema>;
-export type Mode = z.infer<typeof ModeSchema>;
+export type { Mode } from "./mode";
 export type RouteTableSelector = z.infer<typeof RouteTableSelectorSchema>;
