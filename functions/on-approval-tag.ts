@@ -1,7 +1,10 @@
+import { throttledAnswers } from "../shared/aws/throttled-answers";
 import { toApprovalTagEvent } from "../shared/events/approval-tag-event";
 import { InvalidEventError } from "../shared/events/invalid-event-error";
 import { cloudTrailHandler } from "../shared/lambda/cloudtrail-handler";
 import { logger } from "../shared/log";
+import { decisionMetrics } from "../shared/metrics/decision-metrics";
+import { invocationMetrics, recordMetrics } from "../shared/metrics/metrics";
 import { type HandleResult, handleConnection } from "../shared/workflow/handle-connection";
 import { reportResults } from "../shared/workflow/report-results";
 
@@ -18,6 +21,7 @@ export const handler = cloudTrailHandler(async (event, { workflow, publisher }) 
   }
   const results: HandleResult[] = [];
   for (const ref of tagged.refs) results.push(await handleConnection(ref, workflow));
+  recordMetrics(decisionMetrics(results, { onlyChanges: false, now: new Date() }));
   await reportResults(results, publisher, { onlyChanges: false, rethrow: true });
   return results;
-});
+}).use(invocationMetrics(throttledAnswers));

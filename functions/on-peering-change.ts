@@ -1,7 +1,10 @@
+import { throttledAnswers } from "../shared/aws/throttled-answers";
 import { InvalidEventError } from "../shared/events/invalid-event-error";
 import { toLifecycleEvent } from "../shared/events/lifecycle-event";
 import { cloudTrailHandler } from "../shared/lambda/cloudtrail-handler";
 import { logger } from "../shared/log";
+import { decisionMetrics } from "../shared/metrics/decision-metrics";
+import { invocationMetrics, recordMetrics } from "../shared/metrics/metrics";
 import { handleConnection } from "../shared/workflow/handle-connection";
 import { reportResults } from "../shared/workflow/report-results";
 
@@ -20,6 +23,7 @@ export const handler = cloudTrailHandler(async (event, { workflow, publisher }) 
     return { kind: "ignored", reason };
   }
   const result = await handleConnection(change.ref, workflow);
+  recordMetrics(decisionMetrics([result], { onlyChanges: false, now: new Date() }));
   await reportResults([result], publisher, { onlyChanges: false, rethrow: true });
   return result;
-});
+}).use(invocationMetrics(throttledAnswers));

@@ -1,8 +1,11 @@
 import { activeConnectionsOfVpc } from "../shared/aws/find-connections";
+import { throttledAnswers } from "../shared/aws/throttled-answers";
 import { InvalidEventError } from "../shared/events/invalid-event-error";
 import { toLifecycleEvent } from "../shared/events/lifecycle-event";
 import { cloudTrailHandler } from "../shared/lambda/cloudtrail-handler";
 import { logger } from "../shared/log";
+import { decisionMetrics } from "../shared/metrics/decision-metrics";
+import { invocationMetrics, recordMetrics } from "../shared/metrics/metrics";
 import { isWatched } from "../shared/policy/match-rule";
 import { handleConnection } from "../shared/workflow/handle-connection";
 import { reportResults } from "../shared/workflow/report-results";
@@ -36,6 +39,7 @@ export const handler = cloudTrailHandler(async (event, { workflow, publisher }) 
       handleConnection({ connectionId, account: vpc.account, region: vpc.region }, workflow),
     ),
   );
+  recordMetrics(decisionMetrics(results, { onlyChanges: false, now: new Date() }));
   await reportResults(results, publisher, { onlyChanges: false, rethrow: true });
   return results;
-});
+}).use(invocationMetrics(throttledAnswers));

@@ -3,9 +3,13 @@ import { parser } from "@aws-lambda-powertools/parser/middleware";
 import type { ParsedResult } from "@aws-lambda-powertools/parser/types";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import { throttledAnswers } from "../shared/aws/throttled-answers";
 import { type SqsBatch, SqsBatchSchema } from "../shared/events/sqs-batch";
 import { sweepPassOf } from "../shared/events/sweep-message";
 import { logger } from "../shared/log";
+import { decisionMetrics } from "../shared/metrics/decision-metrics";
+import { invocationMetrics, recordMetrics } from "../shared/metrics/metrics";
+import { passMetrics } from "../shared/metrics/pass-metrics";
 import { accountOfFunction, serviceRuntime } from "../shared/runtime";
 import { reconcile } from "../shared/workflow/reconcile";
 import { reportResults } from "../shared/workflow/report-results";
@@ -22,6 +26,7 @@ export const handler = middy(async (batch: ParsedResult<unknown, SqsBatch>, cont
   // calls with a tenth of the invocation (at most a minute) left; the next run does the rest.
   const remaining = context.getRemainingTimeInMillis();
   workflow.sessions.stopSendingAt(Date.now() + remaining - Math.min(60_000, remaining / 10));
+  const started = Date.now();
   const run = await reconcile(workflow, {
     regions: config.sweepRegions,
     concurrency: config.sweepConcurrency,
@@ -29,6 +34,11 @@ export const handler = middy(async (batch: ParsedResult<unknown, SqsBatch>, cont
     // pending-pass ticks narrows that to the pending pass.
     pass: sweepPassOf(batch.success ? batch.data.Records : []),
   });
+  const ended = new Date();
+  recordMetrics([
+    ...decisionMetrics(run.results, { onlyChanges: true, now: ended }),
+    ...passMetrics(run.summary, ended.getTime() - started),
+  ]);
   await reportResults(run.results, publisher, { onlyChanges: true, rethrow: false });
   await publisher.publishSummary(run.summary);
   const { errors, failed, orphanRoutesFailed } = run.summary;
@@ -37,4 +47,5 @@ export const handler = middy(async (batch: ParsedResult<unknown, SqsBatch>, cont
   return run.summary;
 })
   .use(injectLambdaContext(logger))
-  .use(parser({ schema: SqsBatchSchema, safeParse: true }));
+  .use(parser({ schema: SqsBatchSchema, safeParse: true }))
+  .use(invocationMetrics(throttledAnswers));

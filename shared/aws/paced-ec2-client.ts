@@ -10,6 +10,7 @@ import { AwsCallError } from "./aws-call-error";
 import { errorCode } from "./error-code";
 import { operationName } from "./pacing/operation-name";
 import type { RequestPacer } from "./pacing/request-pacer";
+import { countIfThrottled } from "./throttled-answers";
 
 /** Where a client's calls count: EC2 throttles per account, region and action. */
 export interface PacedPlace {
@@ -57,6 +58,7 @@ export class PacedEC2Client extends EC2Client {
       try {
         return await super.send(command, options);
       } catch (error) {
+        countIfThrottled(error);
         throw new AwsCallError(operation, account, region, errorCode(error), error);
       }
     });

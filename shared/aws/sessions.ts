@@ -5,6 +5,7 @@ import type { HttpHandlerUserInput } from "@smithy/core/protocols";
 import { AccountNotNamedError, RoleAssumptionError } from "./aws-errors";
 import { PacedEC2Client } from "./paced-ec2-client";
 import { DEFAULT_PACING, type PacerOptions, RequestPacer } from "./pacing/request-pacer";
+import { countingThrottles, EACH_ATTEMPT } from "./throttled-answers";
 
 export interface SessionOptions {
   /** The account the function runs in: its own credentials serve there, no role is assumed. */
@@ -56,6 +57,7 @@ export class AwsSessions {
       region: options.stsRegion,
       ...(options.requestHandler && { requestHandler: options.requestHandler }),
     });
+    this.sts.middlewareStack.addRelativeTo(countingThrottles, EACH_ATTEMPT);
     this.pacer = new RequestPacer(options.pacing ?? DEFAULT_PACING);
   }
 
@@ -91,6 +93,7 @@ export class AwsSessions {
         },
         { pacer: this.pacer, account, region },
       );
+      client.middlewareStack.addRelativeTo(countingThrottles, EACH_ATTEMPT);
       this.clients.set(key, client);
     }
     return client;

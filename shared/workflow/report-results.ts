@@ -1,5 +1,6 @@
 import type { AuditPublisher } from "../aws/audit-publisher";
 import { logger } from "../log";
+import type { DecisionRecord } from "./decision-record";
 import type { HandleResult } from "./handle-connection";
 
 /**
@@ -14,8 +15,7 @@ export async function reportResults(
   options: { onlyChanges: boolean; rethrow: boolean },
 ): Promise<void> {
   for (const result of results) logResult(result);
-  const records = results.flatMap((r) => (r.kind === "decided" ? [r.record] : []));
-  const published = options.onlyChanges ? records.filter((r) => r.changed) : records;
+  const published = publishedRecords(results, options);
   try {
     await publisher.publishDecisions(published);
   } catch (error) {
@@ -25,6 +25,15 @@ export async function reportResults(
   }
   if (!options.rethrow) return;
   for (const result of results) if (result.kind !== "skipped" && result.failure) throw result.failure;
+}
+
+/** The records a trigger publishes: an event, every decision; a sweep, those that changed something. */
+export function publishedRecords(
+  results: HandleResult[],
+  options: { onlyChanges: boolean },
+): DecisionRecord[] {
+  const records = results.flatMap((r) => (r.kind === "decided" ? [r.record] : []));
+  return options.onlyChanges ? records.filter((r) => r.changed) : records;
 }
 
 function logResult(result: HandleResult): void {

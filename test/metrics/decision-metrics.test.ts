@@ -1,0 +1,175 @@
+import { describe, expect, it } from "vitest";
+import type { Outcome } from "../../shared/aws/carry-out";
+import { decide } from "../../shared/decision/decide";
+import type { Decision } from "../../shared/decision/decision";
+import type { DecisionFacts } from "../../shared/facts";
+import { decisionMetrics } from "../../shared/metrics/decision-metrics";
+import type { Policy } from "../../shared/policy/schema";
+import { onPaper } from "../../shared/workflow/carry-out-strategy";
+import { decidedResult, type HandleResult } from "../../shared/workflow/handle-connection";
+import {
+  accepterMain,
+  accepterPartners,
+  CONNECTION_ID,
+  facts,
+  named,
+  OTHER_PCX,
+  policy,
+  requesterMain,
+  route,
+} from "../helpers/facts";
+import { byMetric, madeSecondsAgo, NOW } from "./records";
+
+const RULES = [
+  {
+    name: "partners",
+    accepter: { accounts: ["111111111111"] },
+    requester: { accounts: ["222222222222"], cidrs: ["10.20.0.0/16"] },
+  },
+];
+const ENFORCE = policy(RULES);
+const REPORT: Policy = { ...ENFORCE, mode: "report" };
+
+/** A decision carried out without a failure (on paper: the outcome AWS would give). */
+async function carriedOut(f: DecisionFacts, p: Policy): Promise<HandleResult> {
+  const decision = decide(f, p);
+  const [done] = await onPaper.carryOutAll([{ decision, currentTags: {} }], {
+    sessions: undefined as never,
+    activeWait: { maxWaitSeconds: 1, minDelaySeconds: 0, maxDelaySeconds: 0 },
+    now: NOW,
+  });
+  if (!done) throw new Error("no outcome");
+  return decidedResult(decision, done);
+}
+
+/** A decision whose carrying out stopped before anything was done. */
+function stopped(decision: Decision): HandleResult {
+  const outcome: Outcome = { connection: "unchanged", routes: [], removed: [], dns: [], tagged: false };
+  return decidedResult(decision, { outcome, error: new Error("AcceptVpcPeeringConnection: throttled") });
+}
+
+const pending = facts({ expiresAt: madeSecondsAgo(42) });
+// A route to a transit gateway, more specific than the requester's CIDR, in the accepter's main table.
+const conflicted = facts({
+  accepterTables: [accepterMain(route("10.20.4.0/24", "tgw-0a")), accepterPartners()],
+});
+const steady = facts({
+  status: "active",
+  accepterTables: [
+    accepterMain(route("10.20.0.0/16", CONNECTION_ID)),
+    accepterPartners(route("10.20.0.0/16", CONNECTION_ID)),
+  ],
+  requesterTables: [requesterMain(route("10.0.0.0/16", CONNECTION_ID))],
+});
+const dead = facts({
+  status: "deleted",
+  accepterTables: [accepterMain(route("10.20.0.0/16", CONNECTION_ID))],
+  requesterTables: [requesterMain(route("10.0.0.0/16", CONNECTION_ID))],
+});
+
+describe("the metrics of one trigger's decisions", () => {
+  it.each(
+    named([
+      {
+        name: "an event's accepted request: one decision, its three routes, its time to route",
+        results: () => carriedOut(pending, ENFORCE),
+        onlyChanges: false,
+        expected: {
+          "Decisions{Action=accept} Count": [1],
+          "RoutesCreated{} Count": [3],
+          "TimeToRoute{} Seconds": [42],
+        },
+      },
+      {
+        name: "an event's request rejected for a route conflict: both findings, the conflict",
+        results: () => carriedOut(conflicted, ENFORCE),
+        onlyChanges: false,
+        expected: {
+          "Decisions{Action=reject} Count": [1],
+          "Findings{Finding=rejected} Count": [1],
+          "Findings{Finding=route-conflict} Count": [1],
+          "RouteConflicts{} Count": [1],
+        },
+      },
+      {
+        name: "an event's steady connection: published, so counted, and nothing done",
+        results: () => carriedOut(steady, ENFORCE),
+        onlyChanges: false,
+        expected: { "Decisions{Action=maintain} Count": [1] },
+      },
+      {
+        name: "a sweep's steady connection: not published, so nothing at all",
+        results: () => carriedOut(steady, ENFORCE),
+        onlyChanges: true,
+        expected: {},
+      },
+      {
+        name: "a sweep's dead connection: its routes removed",
+        results: () => carriedOut(dead, ENFORCE),
+        onlyChanges: true,
+        expected: { "Decisions{Action=cleanup} Count": [1], "RoutesRemoved{} Count": [2] },
+      },
+      {
+        name: "an event's request in report mode: published with its finding, would-be action counted, nothing created",
+        results: () => carriedOut(pending, REPORT),
+        onlyChanges: false,
+        expected: {
+          "Decisions{Action=accept} Count": [1],
+          "ReportOnlyDecisions{Action=accept} Count": [1],
+          "Findings{Finding=report-only} Count": [1],
+        },
+      },
+      {
+        name: "a sweep's request in report mode: not published, counted as report-only",
+        results: () => carriedOut(pending, REPORT),
+        onlyChanges: true,
+        expected: { "ReportOnlyDecisions{Action=accept} Count": [1] },
+      },
+      {
+        name: "a steady connection in report mode: nothing it would change, so not report-only",
+        results: () => carriedOut(steady, REPORT),
+        onlyChanges: false,
+        expected: { "Decisions{Action=maintain} Count": [1] },
+      },
+      {
+        name: "an accept that stopped before accepting: the decision, no route, no time",
+        results: async () => stopped(decide(pending, ENFORCE)),
+        onlyChanges: false,
+        expected: { "Decisions{Action=accept} Count": [1] },
+      },
+    ]),
+  )("%s", async (_, { results, onlyChanges, expected }) => {
+    const points = decisionMetrics([await results()], { onlyChanges, now: NOW });
+    expect(byMetric(points)).toEqual(expected);
+  });
+
+  it("counts each published decision and sums routes over all of them", async () => {
+    const other = facts({ expiresAt: madeSecondsAgo(7) });
+    other.connection.id = OTHER_PCX;
+    const results: HandleResult[] = [
+      await carriedOut(pending, ENFORCE),
+      await carriedOut(other, ENFORCE),
+      await carriedOut(conflicted, ENFORCE),
+      {
+        kind: "skipped",
+        ref: { connectionId: "pcx-0bbbbbbbbbbbbbbbb", account: "111111111111", region: "us-east-1" },
+        reason: "not found",
+      },
+      {
+        kind: "failed",
+        ref: { connectionId: "pcx-0cccccccccccccccc", account: "111111111111", region: "us-east-1" },
+        failure: new Error("throttled"),
+      },
+    ];
+
+    expect(byMetric(decisionMetrics(results, { onlyChanges: false, now: NOW }))).toEqual({
+      "Decisions{Action=accept} Count": [1, 1],
+      "Decisions{Action=reject} Count": [1],
+      "Findings{Finding=rejected} Count": [1],
+      "Findings{Finding=route-conflict} Count": [1],
+      "RouteConflicts{} Count": [1],
+      "RoutesCreated{} Count": [6],
+      "TimeToRoute{} Seconds": [42, 7],
+    });
+  });
+});
