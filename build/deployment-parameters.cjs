@@ -55,6 +55,53 @@ async function eventConcurrency({ resolveVariable }) {
   return value;
 }
 
+// A request left pending expires after 7 days: no time to route is longer.
+const MAX_TIME_TO_ROUTE_SECONDS = 7 * 24 * 3600;
+
+/** `timeToRouteAlarmSeconds`: the time-to-route alarm's threshold, whole seconds up to 7 days. */
+async function timeToRouteAlarmSeconds({ resolveVariable }) {
+  const text = await param(resolveVariable, "timeToRouteAlarmSeconds");
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > MAX_TIME_TO_ROUTE_SECONDS) {
+    throw parameterError(
+      `the "timeToRouteAlarmSeconds" parameter must be a whole number of seconds from 1 to ${MAX_TIME_TO_ROUTE_SECONDS} (7 days), not "${text}"`,
+    );
+  }
+  return value;
+}
+
+// EventBridge's rate expressions: a singular unit for 1, a plural one for more.
+const RATE = /^rate\((\d+) (minute|hour|day)(s?)\)$/;
+const UNIT_SECONDS = { minute: 60, hour: 3600, day: 86400 };
+// The calls-not-sent alarm looks at three periods of the reconcile rate; CloudWatch evaluates at most a
+// day of periods shorter than an hour, and at most seven days of longer ones.
+const CALLS_NOT_SENT_PERIODS = 3;
+const evaluationLimit = (period) => (period < 3600 ? 86400 : 604800);
+
+/**
+ * `reconcileRate` in seconds: the period of the alarm on full passes that end with calls not sent, one
+ * full pass a period when the reconciler keeps up.
+ */
+async function reconcilePeriodSeconds({ resolveVariable }) {
+  const rate = await param(resolveVariable, "reconcileRate");
+  const match = RATE.exec(rate);
+  const count = Number(match?.[1]);
+  if (!match || count < 1 || (count === 1) !== (match[3] === "")) {
+    throw parameterError(
+      `the "reconcileRate" parameter must be a rate such as "rate(5 minutes)" or "rate(1 hour)", not "${rate}": ` +
+        "the alarm on passes that end with calls not sent takes its period from it",
+    );
+  }
+  const seconds = count * UNIT_SECONDS[match[2]];
+  if (seconds * CALLS_NOT_SENT_PERIODS > evaluationLimit(seconds)) {
+    throw parameterError(
+      `the "reconcileRate" parameter "${rate}" is too slow: the alarm on passes that end with calls not sent ` +
+        `looks at ${CALLS_NOT_SENT_PERIODS} of its periods, longer than CloudWatch evaluates`,
+    );
+  }
+  return seconds;
+}
+
 /**
  * Who may put events on the service's bus, as the bus's resource policy: the organisation (`orgId`),
  * the listed accounts (`memberAccounts`), or, in the explicit single-account mode, this account only.
@@ -119,4 +166,10 @@ async function busPolicy({ resolveVariable }) {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-module.exports = { externalId, eventConcurrency, busPolicy };
+module.exports = {
+  externalId,
+  eventConcurrency,
+  timeToRouteAlarmSeconds,
+  reconcilePeriodSeconds,
+  busPolicy,
+};

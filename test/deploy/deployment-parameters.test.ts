@@ -8,6 +8,8 @@ interface Resolvers {
 const parameters = createRequire(import.meta.url)("../../build/deployment-parameters.cjs") as {
   externalId: (resolvers: Resolvers) => Promise<string>;
   eventConcurrency: (resolvers: Resolvers) => Promise<number>;
+  timeToRouteAlarmSeconds: (resolvers: Resolvers) => Promise<number>;
+  reconcilePeriodSeconds: (resolvers: Resolvers) => Promise<number>;
   busPolicy: (resolvers: Resolvers) => Promise<{ Statement: Record<string, unknown>[] }>;
 };
 
@@ -19,6 +21,8 @@ function given(params: Record<string, string>): Resolvers {
     memberAccounts: "",
     singleAccount: "false",
     eventConcurrency: "5",
+    timeToRouteAlarmSeconds: "600",
+    reconcileRate: "rate(5 minutes)",
   };
   return {
     resolveVariable: async (address) => {
@@ -61,6 +65,62 @@ describe("eventConcurrency", () => {
       /"eventConcurrency" parameter must be a whole number from 2 to 1000/,
     );
   });
+});
+
+describe("timeToRouteAlarmSeconds", () => {
+  it("is whole seconds, 600 unless given, up to the 7 days a request lives", async () => {
+    await expect(parameters.timeToRouteAlarmSeconds(given({}))).resolves.toBe(600);
+    await expect(parameters.timeToRouteAlarmSeconds(given({ timeToRouteAlarmSeconds: "1" }))).resolves.toBe(
+      1,
+    );
+    await expect(
+      parameters.timeToRouteAlarmSeconds(given({ timeToRouteAlarmSeconds: "604800" })),
+    ).resolves.toBe(604_800);
+  });
+
+  it.each(["0", "604801", "1.5", "-600", "10 minutes", ""])("refuses %j", async (timeToRouteAlarmSeconds) => {
+    await expect(parameters.timeToRouteAlarmSeconds(given({ timeToRouteAlarmSeconds }))).rejects.toThrow(
+      /"timeToRouteAlarmSeconds" parameter must be a whole number of seconds from 1 to 604800/,
+    );
+  });
+});
+
+describe("reconcilePeriodSeconds", () => {
+  it.each([
+    ["rate(5 minutes)", 300],
+    ["rate(1 minute)", 60],
+    ["rate(59 minutes)", 3_540],
+    ["rate(1 hour)", 3_600],
+    ["rate(8 hours)", 28_800],
+    ["rate(56 hours)", 201_600],
+    ["rate(2 days)", 172_800],
+  ])("is the seconds of %s", async (reconcileRate, seconds) => {
+    await expect(parameters.reconcilePeriodSeconds(given({ reconcileRate }))).resolves.toBe(seconds);
+  });
+
+  // EventBridge requires the singular unit for 1 and the plural for more; a cron has no period.
+  it.each([
+    "rate(1 minutes)",
+    "rate(5 minute)",
+    "rate(0 minutes)",
+    "rate(30 seconds)",
+    "cron(0/5 * * * ? *)",
+    "",
+  ])("refuses %j", async (reconcileRate) => {
+    await expect(parameters.reconcilePeriodSeconds(given({ reconcileRate }))).rejects.toThrow(
+      /"reconcileRate" parameter must be a rate such as "rate\(5 minutes\)"/,
+    );
+  });
+
+  // Three periods of the alarm: at most a day of periods under an hour, seven days of longer ones.
+  it.each(["rate(57 hours)", "rate(3 days)"])(
+    "refuses %s, whose three periods CloudWatch would not evaluate",
+    async (reconcileRate) => {
+      await expect(parameters.reconcilePeriodSeconds(given({ reconcileRate }))).rejects.toThrow(
+        /is too slow: the alarm on passes that end with calls not sent looks at 3 of its periods/,
+      );
+    },
+  );
 });
 
 describe("busPolicy", () => {
@@ -130,5 +190,12 @@ describe("serverless package", () => {
     const output = await failureOf(paramArgs({ externalId: PACKAGE_PARAMS.externalId }));
     expect(output).toMatch(/set "orgId" .* or "memberAccounts"/);
     expect(output).not.toMatch(/externalId/);
+  });
+
+  it("refuses an alarm threshold that is not whole seconds, and a reconcile rate the alarm cannot take", async () => {
+    const threshold = await failureOf(paramArgs({ ...PACKAGE_PARAMS, timeToRouteAlarmSeconds: "ten" }));
+    expect(threshold).toMatch(/"timeToRouteAlarmSeconds" parameter must be a whole number of seconds/);
+    const rate = await failureOf(paramArgs({ ...PACKAGE_PARAMS, reconcileRate: "cron(0/5 * * * ? *)" }));
+    expect(rate).toMatch(/"reconcileRate" parameter must be a rate/);
   });
 });
