@@ -7,3 +7,5 @@ process.env.AWS_REGION ??= "us-east-1";
 process.env.POLICY_PATH ||= "policy.yml";
 process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
 process.env.WAIT_MIN_DELAY_SECONDS ??= "0.05";
+// The functions print their metrics (CloudWatch embedded metric format) as JSON lines: noise here.
+process.env.POWERTOOLS_METRICS_DISABLED ||= "true";

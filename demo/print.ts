@@ -66,10 +66,26 @@ export function printTables(before: TableSnapshot[], after: TableSnapshot[]) {
 
 export function printDecision(record: DecisionRecord) {
   const colour: Style = record.action === "accept" ? "green" : record.action === "reject" ? "red" : "yellow";
+  const mode = record.mode === "report" ? " (report mode: not carried out)" : "";
   line(
-    `  Decision: ${paint(["bold", colour], record.action.toUpperCase())}${record.rule ? ` by rule '${record.rule}'` : ""}`,
+    `  Decision: ${paint(["bold", colour], record.action.toUpperCase())}${record.rule ? ` by rule '${record.rule}'` : ""}${mode}`,
   );
   for (const reason of record.reasons) line(`    · ${reason}`);
+  if (record.wouldChange) {
+    const { connection, createRoutes, removeRoutes, enableDns } = record.wouldChange;
+    const would = [
+      ...(connection ? [`${connection} the connection`] : []),
+      `create ${createRoutes.length} route(s)`,
+      `remove ${removeRoutes.length}`,
+      `enable DNS on ${enableDns.length} side(s)`,
+    ];
+    line(`  Would: ${would.join(", ")}; changed: ${record.changed ? "yes" : "nothing"}`);
+    for (const route of createRoutes) {
+      line(
+        `    + ${route.side} ${route.routeTableId} ${route.destination} (${route.account} ${route.region})`,
+      );
+    }
+  }
   const { created, present, conflicting, failed } = record.routes;
   line(
     `  Routes: ${created.length} created, ${present.length} already present, ${conflicting.length} conflicting, ${failed.length} failed`,

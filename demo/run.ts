@@ -21,7 +21,7 @@ import { ACCEPTER, demoWorld, REQUESTER, VENDOR } from "./world";
  */
 const policyPath = process.env.POLICY_PATH ?? "policy.yml";
 const policy = loadDemoPolicy(policyPath);
-const { world, shared, payments, analytics, legacy, reporting, vendorEtl, vendorSandbox, names } =
+const { world, shared, payments, analytics, legacy, reporting, dataLake, vendorEtl, vendorSandbox, names } =
   demoWorld();
 installModel(world);
 // Each function's queue hands it raw JSON, one event a message; the parser middleware types it.
@@ -38,7 +38,7 @@ const context = {
 
 line("peering-autopilot demo: the real handler against an in-memory EC2 and STS (no AWS account needed)");
 line(
-  `Policy: ${policyPath}, rules ${policy.rules.map((r) => `'${r.name}'`).join(", ")}; unmatched requests: ${policy.unmatched}`,
+  `Policy: ${policyPath}, rules ${policy.rules.map((r) => `'${r.name}'${r.mode ? ` (${r.mode})` : ""}`).join(", ")}; mode ${policy.mode}; unmatched requests: ${policy.unmatched}`,
 );
 line(`Functions run in ${ACCEPTER} (accepter); they assume peering-autopilot-execution in ${REQUESTER}.`);
 
@@ -46,7 +46,12 @@ const scenarios = [
   { title: "1. Approved: cross-account, inter-region (eu-west-1 → us-east-1)", requester: payments },
   { title: "2. Rejected: a requester CIDR outside the allowlist", requester: analytics },
   { title: "3. Rejected: CIDRs overlapping the shared-services VPC", requester: legacy },
+  {
+    title: "4. Report mode: rule 'data-platform-trial' decides, and nothing in AWS changes",
+    requester: dataLake,
+  },
 ];
+const cli = { out: (text: string) => line(`    ${text}`), err: (text: string) => line(`    ${text}`) };
 
 const connections: string[] = [];
 for (const { title, requester } of scenarios) {
@@ -73,12 +78,22 @@ for (const { title, requester } of scenarios) {
   printTables(before, tables());
 }
 
-heading("4. The scheduled reconciler repairs what events missed");
+heading("5. The plan of the next pass, before it runs (`npm run peering -- plan`)");
 const lost = requestPeering(world, { requesterVpcId: reporting, accepterVpcId: shared }).connectionId;
 line(`  ${lost}: a request whose CreateVpcPeeringConnection event was lost (${names[reporting]} VPC)`);
 const [deleted = ""] = connections;
 world.setPeeringStatus(deleted, "deleted");
 line(`  ${deleted}: the payments connection, now deleted; its routes are blackholes`);
+line("  The plan, read-only, with the approver's credentials:");
+const planCode = await peeringCli(["plan"], cli);
+line(`  Exit code ${planCode}: 2 means a pass would change something (as terraform plan -detailed-exitcode)`);
+line("  The same plan as a Mermaid graph (`plan --format mermaid`, renders on GitHub):");
+// Printed as it is, fenced for pasting into markdown: a wrapped line would not parse.
+console.log("```mermaid");
+await peeringCli(["plan", "--format", "mermaid"], { out: (text) => console.log(text), err: cli.err });
+console.log("```");
+
+heading("6. The scheduled reconciler repairs what events missed, as planned");
 const before = [shared, payments, reporting].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? ""));
 const tick = { "detail-type": "Scheduled Event", source: "aws.events" };
 const summary = (await deliverQueued(reconcile, tick, context)) as ReconcileSummary;
@@ -87,7 +102,9 @@ line(
     summary.actions,
   )
     .map(([action, count]) => `${count} ${action}`)
-    .join(", ")}; ${summary.changed} changed, ${summary.errors.length} error(s)`,
+    .join(
+      ", ",
+    )}; ${summary.changed} changed, ${summary.reportOnly} in report mode (not carried out), ${summary.errors.length} error(s)`,
 );
 line(
   `  ${lost} is now ${world.peering(lost).status.code}; ${deleted} is ${world.peering(deleted).status.code}`,
@@ -98,7 +115,7 @@ printTables(
   [shared, payments, reporting].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? "")),
 );
 
-heading("5. A vendor's requests wait for a person (rule 'vendor-onboarding', approval: required)");
+heading("7. A vendor's requests wait for a person (rule 'vendor-onboarding', approval: required)");
 const etl = requestPeering(world, { requesterVpcId: vendorEtl, accepterVpcId: shared }).connectionId;
 const sandbox = requestPeering(world, { requesterVpcId: vendorSandbox, accepterVpcId: shared }).connectionId;
 line(`  ${etl} from ${names[vendorEtl]} and ${sandbox} from ${names[vendorSandbox]}, account ${VENDOR}`);
@@ -110,12 +127,12 @@ const pendingSummary = (await deliverQueued(reconcile, pendingTick, context)) as
 line(
   `  Pending pass: ${pendingSummary.connections} request(s): ${Object.entries(pendingSummary.actions)
     .map(([action, count]) => `${count} ${action}`)
-    .join(", ")}; both stay pending-acceptance and are announced once`,
+    .join(", ")}: the vendor's two stay pending-acceptance and are announced once; the data-lake request is still decided in report mode, and left as it is`,
 );
 line("  What an approver sees (`npm run peering -- pending`):");
-await peeringCli(["pending"], { out: (text) => line(`    ${text}`), err: (text) => line(`    ${text}`) });
+await peeringCli(["pending"], cli);
 
-heading("6. Approved by tag: a person tags the connection, the CreateTags event does the rest");
+heading("8. Approved by tag: a person tags the connection, the CreateTags event does the rest");
 const approver = `arn:aws:sts::${ACCEPTER}:assumed-role/network-approvers/alice`;
 const beforeApproval = [shared, vendorEtl].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? ""));
 line(`  ${approver} tags ${etl} with peering-approval=approve`);
@@ -128,7 +145,7 @@ printTables(
   [shared, vendorEtl].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? "")),
 );
 
-heading("7. Denied by tag");
+heading("9. Denied by tag");
 line(`  ${approver} tags ${sandbox} with peering-approval=deny`);
 const denial = await answer(sandbox, "deny", approver);
 if (denial.kind === "decided") printDecision(denial.record);

@@ -7,7 +7,7 @@ export const VENDOR = "777777777777";
 
 /**
  * The demo's organisation: a shared-services VPC in the accepter account (where the function runs)
- * with a route table for partners, four VPCs of an application account asking to peer with it, and
+ * with a route table for partners, five VPCs of an application account asking to peer with it, and
  * two VPCs of a vendor whose requests a person must answer.
  */
 export function demoWorld() {
@@ -39,6 +39,7 @@ export function demoWorld() {
   });
   const legacy = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: ["10.0.128.0/20"] });
   const reporting = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: ["10.28.0.0/16"] });
+  const dataLake = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: ["10.32.0.0/16"] });
   const vendorEtl = world.addVpc({ ownerId: VENDOR, region: "us-east-1", cidrs: ["10.77.0.0/20"] });
   const vendorSandbox = world.addVpc({ ownerId: VENDOR, region: "us-east-1", cidrs: ["10.77.16.0/20"] });
   const names: Record<string, string> = {
@@ -47,8 +48,9 @@ export function demoWorld() {
     [analytics]: "analytics",
     [legacy]: "legacy",
     [reporting]: "reporting",
+    [dataLake]: "data-lake",
     [vendorEtl]: "vendor-etl",
     [vendorSandbox]: "vendor-sandbox",
   };
-  return { world, shared, payments, analytics, legacy, reporting, vendorEtl, vendorSandbox, names };
+  return { world, shared, payments, analytics, legacy, reporting, dataLake, vendorEtl, vendorSandbox, names };
 }

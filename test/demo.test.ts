@@ -50,7 +50,7 @@ describe("npm run demo", () => {
 
     expect(stdout).toContain("Policy: policy.yml, rules 'payments-to-shared', 'partner-analytics'");
     const sections = stdout.split("━━ ").slice(1);
-    expect(sections).toHaveLength(7);
+    expect(sections).toHaveLength(9);
     expect(sections[0]).toContain("Decision: ACCEPT by rule 'payments-to-shared'");
     expect(sections[0]).toMatch(/payments VPC .*\n(.*\n)*?\s+\+ 10\.0\.0\.0\/16\s+→ pcx-\w+ active/);
     expect(sections[0]).toMatch(/\+ fd00:16:24::\/48\s+→ pcx-/);
@@ -61,16 +61,36 @@ describe("npm run demo", () => {
       expect(rejected).toContain("Connection status now: rejected");
       expect(rejected).not.toMatch(/^\s+\+ /m);
     }
-    const sweep = sections[3] ?? "";
-    expect(sweep).toMatch(/Swept 1 account-region\(s\), 4 connection\(s\): .*1 cleanup.*1 accept/);
+    const report = sections[3] ?? "";
+    expect(report).toContain("Decision: ACCEPT by rule 'data-platform-trial' (report mode: not carried out)");
+    expect(report).toMatch(/Would: accept the connection, create 4 route\(s\)/);
+    expect(report).toContain("Connection status now: pending-acceptance");
+    expect(report).not.toMatch(/^\s+\+ 10\.\S+\s+→ pcx-/m);
+
+    const plan = sections[4] ?? "";
+    expect(plan).toContain("Exit code 2:");
+    expect(plan).toMatch(/ACCEPT \(1 connection\)\n\s+pcx-\w+ +ACCEPT +rule payments-to-shared/);
+    expect(plan).toMatch(/CLEANUP \(1 connection\)/);
+    expect(plan).toMatch(
+      /REPORT ONLY: would change if enforced \(1 connection\)\n\s+pcx-\w+ +ACCEPT +rule data-platform-trial/,
+    );
+    const mermaid = /```mermaid\n([^`]*)```/.exec(plan)?.[1] ?? "";
+    expect(mermaid.split("\n")[0]).toBe("flowchart LR");
+    expect(mermaid).toMatch(/==>\|"pcx-\w+<br\/>payments-to-shared<br\/>accept"\|/);
+    expect(mermaid).toMatch(/-\.->\|"pcx-\w+<br\/>data-platform-trial<br\/>report only: would accept"\|/);
+
+    const sweep = sections[5] ?? "";
+    expect(sweep).toMatch(/Swept 1 account-region\(s\), 5 connection\(s\): .*1 cleanup.*2 accept/);
+    expect(sweep).toMatch(/2 changed, 1 in report\s+mode \(not carried out\)/);
     expect(sweep).toMatch(/- 10\.24\.0\.0\/16\s+→ pcx-\w+ blackhole/);
     expect(sweep).toMatch(/\+ 10\.28\.0\.0\/16\s+→ pcx-\w+ active/);
     expect(sweep).toMatch(/reporting VPC .*\n(.*\n)*?\s+\+ 10\.0\.0\.0\/16\s+→ pcx-\w+ active/);
 
-    const [parked = "", approved = "", denied = ""] = sections.slice(4);
-    expect(parked).toContain("Pending pass: 2 request(s): 2 await-approval");
-    expect(parked).toContain("Pending requests: 2, soonest expiry first");
+    const [parked = "", approved = "", denied = ""] = sections.slice(6);
+    expect(parked).toContain("Pending pass: 3 request(s): 1 accept, 2 await-approval");
+    expect(parked).toContain("Pending requests: 3, soonest expiry first");
     expect(parked.match(/action {5}AWAIT-APPROVAL/g)).toHaveLength(2);
+    expect(parked.match(/action {5}ACCEPT \(report mode: not carried out\)/g)).toHaveLength(1);
     expect(approved).toContain("Decision: ACCEPT by rule 'vendor-onboarding'");
     expect(approved).toContain(
       "· approved by arn:aws:sts::111111111111:assumed-role/network-approvers/alice",
@@ -83,7 +103,9 @@ describe("npm run demo", () => {
     expect(denied).toContain("Connection status now: rejected");
 
     // Fits a 100-column terminal, so that the terminal never breaks a line inside a CIDR.
-    expect(stdout.split("\n").filter((line) => [...line].length > 100)).toEqual([]);
+    // The Mermaid graph is code to paste, printed whole between its fences.
+    const prose = stdout.replace(/```mermaid\n[^`]*```/, "");
+    expect(prose.split("\n").filter((line) => [...line].length > 100)).toEqual([]);
   });
 
   it("prints a missing POLICY_PATH's error, without a stack trace, and exits 1", async () => {
