@@ -127,7 +127,9 @@ const pendingSummary = (await deliverQueued(reconcile, pendingTick, context)) as
 line(
   `  Pending pass: ${pendingSummary.connections} request(s): ${Object.entries(pendingSummary.actions)
     .map(([action, count]) => `${count} ${action}`)
-    .join(", ")}: the vendor's two stay pending-acceptance and are announced once; the data-lake request is still decided in report mode, and left as it is`,
+    .join(
+      ", ",
+    )}: the vendor's two stay pending-acceptance and are announced once; the data-lake request is still decided in report mode, and left as it is`,
 );
 line("  What an approver sees (`npm run peering -- pending`):");
 await peeringCli(["pending"], cli);
