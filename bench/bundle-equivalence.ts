@@ -227,6 +227,11 @@ function logRecords(stdout: string): unknown[] {
     .map((line) => {
       const record = JSON.parse(line) as Record<string, unknown>;
       for (const key of ["timestamp", "xray_trace_id", "sampling_rate"]) delete record[key];
+      // A metrics record (embedded metric format) carries the time it was written, and time to route.
+      const emf = record._aws as { Timestamp?: number } | undefined;
+      if (emf) delete emf.Timestamp;
+      if (typeof record.TimeToRoute === "number" || Array.isArray(record.TimeToRoute))
+        record.TimeToRoute = "<seconds>";
       return JSON.parse(normalise(JSON.stringify(record))) as unknown;
     });
 }
