@@ -2,8 +2,8 @@ import { defineConfig } from "vitest/config";
 import base from "../vitest.config";
 
 // The tests that drive the workflow and the carry-out code over the model, the unit tests of the
-// sweep's pure parts, and the CLI's pending listing, which reads as the pending pass does
-// (mutation/workflow.config.mjs).
+// sweep's pure parts, the CLI's pending listing, which reads as the pending pass does, and its plan,
+// which is the full pass carried out on paper (mutation/workflow.config.mjs).
 export default defineConfig({
   ...base,
   test: {
@@ -15,6 +15,8 @@ export default defineConfig({
       "test/workflow/**/*.test.ts",
       "test/core/sweep.test.ts",
       "test/cli/pending.test.ts",
+      "test/cli/plan.test.ts",
+      "test/cli/plan-agrees.test.ts",
     ],
   },
 });

@@ -3,7 +3,15 @@ import { changesOf, hasChanges } from "../../shared/decision/changes";
 import { decide } from "../../shared/decision/decide";
 import { RULE_TAG } from "../../shared/decision/decision-tags";
 import { PolicySchema } from "../../shared/policy/schema";
-import { accepterMain, CONNECTION_ID, type FactsInput, facts, requesterMain, route } from "../helpers/facts";
+import {
+  accepterMain,
+  accepterPartners,
+  CONNECTION_ID,
+  type FactsInput,
+  facts,
+  requesterMain,
+  route,
+} from "../helpers/facts";
 
 const PARTNERS = {
   name: "partners",
@@ -203,6 +211,23 @@ describe("what a decision would change", () => {
     expect(decision.action).toBe("await-approval");
     expect(decision.plan.filter((r) => r.status === "create")).toHaveLength(2);
     expect(hasChanges(changesOf(decision))).toBe(false);
+  });
+
+  it("a request left for a person with a route made in advance where the rule routes nothing: not removed yet", () => {
+    const approval = PolicySchema.parse({
+      version: 1,
+      rules: [{ ...PARTNERS, approval: "required", routes: { accepter: { tags: { peering: "partners" } } } }],
+    });
+    const decision = decide(
+      facts({
+        accepterTables: [accepterMain(route("10.20.0.0/16", CONNECTION_ID)), accepterPartners()],
+        requesterTables: [requesterMain()],
+      }),
+      approval,
+    );
+    expect(decision.action).toBe("await-approval");
+    expect(decision.removals.map((r) => r.routeTableId)).toEqual(["rtb-0accept0000000main"]);
+    expect(changesOf(decision)).toEqual({ createRoutes: [], removeRoutes: [], enableDns: [] });
   });
 
   it.each([
