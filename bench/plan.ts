@@ -58,7 +58,7 @@ async function measured<T>(work: () => Promise<T>) {
 
 // The plan, as the CLI runs it: the caller's credentials in the home account, the role elsewhere.
 const plan = await measured(async () => {
-  const { sessions } = await openCallerSessions(policy, config.region);
+  const { sessions } = await openCallerSessions([policy], config.region);
   return planPass({
     policy,
     sessions,

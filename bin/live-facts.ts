@@ -37,9 +37,12 @@ export interface CallerSessions {
 /**
  * The service's sessions with the caller's credentials standing in for the function's: the caller's
  * account plays the function's home account (its own credentials serve there), and other accounts
- * the policy names are reached through $ASSUME_ROLE_NAME, as the service reaches them.
+ * the policies name are reached through $ASSUME_ROLE_NAME, as the service reaches them.
  */
-export async function openCallerSessions(policy: Policy, stsRegion: string): Promise<CallerSessions> {
+export async function openCallerSessions(
+  policies: readonly Policy[],
+  stsRegion: string,
+): Promise<CallerSessions> {
   const config = loadConfig();
   const identity = await new STSClient({ region: stsRegion }).send(new GetCallerIdentityCommand({}));
   if (!identity.Account) throw new Error("STS GetCallerIdentity returned no account");
@@ -47,7 +50,7 @@ export async function openCallerSessions(policy: Policy, stsRegion: string): Pro
     homeAccount: identity.Account,
     roleName: config.roleName,
     ...(config.externalId && { externalId: config.externalId }),
-    allowedAccounts: accountsNamed(policy),
+    allowedAccounts: new Set(policies.flatMap((policy) => [...accountsNamed(policy)])),
     stsRegion,
   });
   return { sessions, caller: { account: identity.Account, arn: identity.Arn ?? identity.Account }, config };
@@ -66,7 +69,7 @@ export async function readLiveFacts(policy: Policy, target: LiveTarget): Promise
     const reason = `account ${account} region ${region} is not named in the policy: the service would leave the connection alone, without reading it or assuming any role`;
     return { kind: "skipped", reason };
   }
-  const { sessions, caller, config } = await openCallerSessions(policy, region);
+  const { sessions, caller, config } = await openCallerSessions([policy], region);
   try {
     // The service's own read phase, so that the CLI skips, and reads from, what the service would.
     const read = await readForDecision(target, {

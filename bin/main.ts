@@ -57,7 +57,7 @@ Commands:
       --json). Read-only, as explain.
 
   plan --diff <old-policy> <new-policy> [--account <accepter account>] [--region <accepter region>] [--json]
-      Plan with each policy (two passes planned, each reading live) and print only what differs, per
+      Plan with each policy over one live read of the organisation and print only what differs, per
       connection: its action, its mode (report or enforce), the routes and DNS changes one plan makes
       and the other does not; then orphan blackhole routes and totals. For the CI of a policy
       repository: the impact of a change on the live organisation. Read-only, as explain.

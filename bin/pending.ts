@@ -38,7 +38,7 @@ export async function listPending(options: PendingOptions, io: Io): Promise<numb
   // Imported here so that `check` and offline explanations do not wait for the AWS SDK to load.
   const { openCallerSessions } = await import("./live-facts");
   const { readPendingRequests } = await import("../shared/workflow/pending-requests");
-  const { sessions, caller } = await openCallerSessions(policy, options.region ?? config.region);
+  const { sessions, caller } = await openCallerSessions([policy], options.region ?? config.region);
   const { requests, failures } = await readPendingRequests(
     { policy, sessions, concurrency: config.sweepConcurrency, now: () => new Date() },
     targets,

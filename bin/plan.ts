@@ -6,7 +6,7 @@ import { type SweepTarget, sweepTargets } from "../shared/workflow/sweep-targets
 import { InputError, type Io, PLAN_EXIT } from "./io";
 import type { Caller } from "./live-facts";
 import { diffPlans, formatPlanDiff, hasDifferences } from "./plan-diff";
-import { type FailureView, formatPlanView, planChanges, toPlanView } from "./plan-view";
+import { type FailureView, formatPlanView, type PlanView, planChanges, toPlanView } from "./plan-view";
 
 export type PlanFormat = "text" | "mermaid" | "dot";
 
@@ -62,8 +62,8 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
 }
 
 /**
- * `plan --diff`: a plan per policy (two passes planned, each reading live) and only what differs
- * between them. Exits 0 when they do not differ, 2 when they do, 1 when either could not read everything.
+ * `plan --diff`: a plan per policy over one live read of the organisation (each account-region either
+ * names listed and read once) and only what differs between them. Exits 0 when they do not differ, 2 when they do, 1 when either could not read everything.
  */
 export async function planDiffCommand(options: PlanDiffOptions, io: Io): Promise<number> {
   const oldPolicy = loadPolicy(options.oldPolicyFile);
@@ -73,9 +73,8 @@ export async function planDiffCommand(options: PlanDiffOptions, io: Io): Promise
   if (oldTargets.length === 0 && newTargets.length === 0) {
     return nothingToRead([options.oldPolicyFile, options.newPolicyFile], options, io);
   }
-  const before = await readPlan(oldPolicy, options);
-  const after = await readPlan(newPolicy, options);
-  const [oldView, newView] = [toPlanView(before.plan), toPlanView(after.plan)];
+  const { plans, caller } = await readPlans([oldPolicy, newPolicy], options);
+  const [oldView, newView] = plans.map(toPlanView) as [PlanView, PlanView];
   const diff = diffPlans(oldView, newView);
 
   if (options.json) {
@@ -83,7 +82,7 @@ export async function planDiffCommand(options: PlanDiffOptions, io: Io): Promise
     const document = {
       oldPolicy: options.oldPolicyFile,
       newPolicy: options.newPolicyFile,
-      source: after.caller.arn,
+      source: caller.arn,
       targets: { old: oldView.targets, new: newView.targets },
       ...diff,
       failures,
@@ -94,11 +93,11 @@ export async function planDiffCommand(options: PlanDiffOptions, io: Io): Promise
     const lines = [
       `Old policy: ${options.oldPolicyFile}`,
       `New policy: ${options.newPolicyFile}`,
-      sourceLine(after.caller),
+      sourceLine(caller),
       oldList === newList
         ? `Accepter account-regions: ${newList}`
         : `Accepter account-regions: old policy ${oldList}; new policy ${newList}`,
-      "Compared: a pass planned with each policy, each reading the organisation live",
+      "Compared: a pass planned with each policy, over one read of the organisation",
       ...formatPlanDiff(diff),
     ];
     for (const line of lines) io.out(line);
@@ -139,21 +138,32 @@ function nothingToRead(files: string[], scope: PlanScope, io: Io): number {
 }
 
 async function readPlan(policy: Policy, scope: PlanScope): Promise<{ plan: PassPlan; caller: Caller }> {
+  const { plans, caller } = await readPlans([policy], scope);
+  // readPlans answers one plan per policy given.
+  return { plan: plans[0] as PassPlan, caller };
+}
+
+async function readPlans(
+  policies: Policy[],
+  scope: PlanScope,
+): Promise<{ plans: PassPlan[]; caller: Caller }> {
   const config = loadConfig();
   // Imported here so that `check` and offline explanations do not wait for the AWS SDK to load.
   const { openCallerSessions } = await import("./live-facts");
-  const { planPass } = await import("../shared/workflow/plan-pass");
-  const { sessions, caller } = await openCallerSessions(policy, scope.region ?? config.region);
-  const plan = await planPass({
-    policy,
-    sessions,
-    regions: scope.region ? [scope.region] : config.sweepRegions,
-    concurrency: config.sweepConcurrency,
-    visibleWait: config.waits.visible,
-    now: () => new Date(),
-    only: (target) => inScope(target, scope),
-  });
-  return { plan, caller };
+  const { planPasses } = await import("../shared/workflow/plan-pass");
+  const { sessions, caller } = await openCallerSessions(policies, scope.region ?? config.region);
+  const plans = await planPasses(
+    {
+      sessions,
+      regions: scope.region ? [scope.region] : config.sweepRegions,
+      concurrency: config.sweepConcurrency,
+      visibleWait: config.waits.visible,
+      now: () => new Date(),
+      only: (target) => inScope(target, scope),
+    },
+    policies,
+  );
+  return { plans, caller };
 }
 
 function sourceLine(caller: Caller): string {

@@ -6,8 +6,9 @@ import type { Policy } from "../policy/schema";
 import type { OrphanRoute } from "../routes/orphan-routes";
 import { onPaper } from "./carry-out-strategy";
 import type { ConnectionRef } from "./read-for-decision";
-import { reconcile } from "./reconcile";
-import type { SweepTarget } from "./sweep-targets";
+import { type ReconcileRun, reconcile } from "./reconcile";
+import { readSweeps, type SweepRead } from "./sweep/read-sweep";
+import { type SweepTarget, sweepTargets } from "./sweep-targets";
 
 export interface PlanContext {
   policy: Policy;
@@ -48,24 +49,47 @@ export interface PassPlan {
  * decisions out on paper (see onPaper), so that what the plan says is what a pass would do.
  */
 export async function planPass(ctx: PlanContext): Promise<PassPlan> {
-  const run = await reconcile(
-    {
-      policy: ctx.policy,
-      sessions: ctx.sessions,
-      // A plan never accepts, so it never waits for a connection to become active.
-      waits: { visible: ctx.visibleWait, active: ctx.visibleWait },
-      now: ctx.now,
-      carryOut: onPaper,
-    },
-    { regions: ctx.regions, concurrency: ctx.concurrency, pass: "full", ...(ctx.only && { only: ctx.only }) },
+  const { policy, ...rest } = ctx;
+  const [plan] = await planPasses(rest, [policy]);
+  // planPasses answers one plan per policy given.
+  return plan as PassPlan;
+}
+
+/**
+ * A plan per policy over one read of the organisation (see readSweeps): each account-region any of
+ * them names is listed and read once, so that the plans differ by their policies alone.
+ */
+export async function planPasses(ctx: Omit<PlanContext, "policy">, policies: Policy[]): Promise<PassPlan[]> {
+  const only = ctx.only ?? (() => true);
+  const reads = await readSweeps(
+    ctx.sessions,
+    policies.map((policy) => ({ policy, targets: sweepTargets(policy, ctx.regions).filter(only) })),
+    { pass: "full", concurrency: ctx.concurrency },
   );
+  const plans: PassPlan[] = [];
+  for (const [i, policy] of policies.entries()) {
+    const run = await reconcile(
+      {
+        policy,
+        sessions: ctx.sessions,
+        // A plan never accepts, so it never waits for a connection to become active.
+        waits: { visible: ctx.visibleWait, active: ctx.visibleWait },
+        now: ctx.now,
+        carryOut: onPaper,
+      },
+      // readSweeps answers one read per policy given.
+      { regions: ctx.regions, concurrency: ctx.concurrency, pass: "full", only, read: reads[i] as SweepRead },
+    );
+    plans.push(toPassPlan(run, policy));
+  }
+  return plans;
+}
+
+function toPassPlan(run: ReconcileRun, policy: Policy): PassPlan {
   const plan: PassPlan = {
     targets: run.summary.perTarget.map(({ account, region }) => ({ account, region })),
     connections: [],
-    orphanRoutes: {
-      mode: ctx.policy.mode,
-      removals: run.orphans.flatMap((o) => o.found),
-    },
+    orphanRoutes: { mode: policy.mode, removals: run.orphans.flatMap((o) => o.found) },
     skipped: [],
     failures: run.summary.errors.map(({ account, region, error }) => ({
       account,

@@ -14,7 +14,7 @@ import {
   type WorkflowContext,
 } from "./handle-connection";
 import { type Assignment, type Listing, targetKey } from "./sweep/assign";
-import { readSweep, type SweepPass } from "./sweep/read-sweep";
+import { readSweep, type SweepPass, type SweepRead } from "./sweep/read-sweep";
 import {
   bulkReadAt,
   factsFromSnapshot,
@@ -104,6 +104,8 @@ export async function reconcile(
     pass: SweepPass;
     /** Only these of the account-regions the policy names (a plan narrowed by account or region). */
     only?: (target: SweepTarget) => boolean;
+    /** What was read already for these account-regions (plans of several policies share one read). */
+    read?: SweepRead;
   },
 ): Promise<ReconcileRun> {
   const { pass, only = () => true } = options;
@@ -113,7 +115,7 @@ export async function reconcile(
     listingErrors: targetErrors,
     assignment,
     snapshot,
-  } = await readSweep(ctx.sessions, ctx.policy, targets, options);
+  } = options.read ?? (await readSweep(ctx.sessions, ctx.policy, targets, options));
   const orphanSearch = pass === "full" ? listings : [];
   const inPhase = (keep: (status: string) => boolean) =>
     assignment.listed.filter((item) => keep(item.connection.status));

@@ -483,6 +483,27 @@ describe("plan --diff", () => {
     expect(world.calls.filter((c) => !READ_ONLY_CALLS.has(c.operation))).toEqual([]);
   });
 
+  it("reads the organisation once for both plans: each account-region listed and read once", async () => {
+    const world = env.world();
+    organisation(world, env.ids());
+    const callsOf = async (run: () => Promise<unknown>) => {
+      const before = world.calls.length;
+      await run();
+      return world.calls.slice(before).map((c) => `${c.operation} ${c.account} ${c.region}`);
+    };
+
+    const single = await callsOf(() => plan());
+    const compared = await callsOf(() => diff());
+
+    // Each plan asks by id for the connections its orphan routes name; everything else is read once.
+    const listingOrByIdCheck = (c: string) => c.startsWith("DescribeVpcPeeringConnections");
+    expect(single.filter(listingOrByIdCheck)).toHaveLength(2);
+    expect(compared.filter(listingOrByIdCheck)).toHaveLength(3);
+    const rest = (calls: string[]) => calls.filter((c) => !listingOrByIdCheck(c)).sort();
+    expect(rest(compared)).toEqual(rest(single));
+    expect(rest(single).length).toBeGreaterThan(0);
+  });
+
   it("exits 0 with no difference between a policy and itself", async () => {
     organisation(env.world(), env.ids());
     const file = tempFile("policy.yml", PLAN_POLICY);

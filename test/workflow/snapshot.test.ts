@@ -4,6 +4,7 @@ import type { RemovalResult } from "../../shared/aws/remove-routes";
 import type { PeeringConnection, RouteTable } from "../../shared/facts";
 import {
   type BulkRead,
+  copySnapshot,
   factsFromSnapshot,
   recordChanges,
   recordRemovals,
@@ -220,5 +221,50 @@ describe("recordChanges and recordRemovals: the snapshot later phases decide on"
     ]);
     expect(routesIn(state, HUB_KEY, "rtb-hub-apps")).toEqual([route("10.0.0.0/16", "local"), ...left]);
     expect(routesIn(state, HUB_KEY, "rtb-hub-main")).toEqual([route("10.0.0.0/16", "local")]);
+  });
+});
+
+describe("copySnapshot: one read, a snapshot for each plan", () => {
+  it("keeps what one pass changes out of the other's copy, in both directions", () => {
+    const original = snapshot();
+    const copy = copySnapshot(original);
+    expect(copy).toEqual(original);
+
+    recordChanges(
+      copy,
+      "pcx-1",
+      outcome(
+        [{ where: at(HUB, "rtb-hub-main"), destination: "10.1.0.0/16", result: "created" }],
+        [{ route: { ...at(HUB, "rtb-hub-apps"), destination: "10.9.0.0/16" }, result: "removed" }],
+      ),
+    );
+    recordChanges(
+      original,
+      "pcx-1",
+      outcome([
+        { where: at(SPOKE, "rtb-spoke", "requester"), destination: "10.0.0.0/16", result: "created" },
+      ]),
+    );
+
+    expect(routesIn(original, HUB_KEY, "rtb-hub-main")).toEqual([route("10.0.0.0/16", "local")]);
+    expect(routesIn(original, HUB_KEY, "rtb-hub-apps")).toEqual([
+      route("10.0.0.0/16", "local"),
+      route("10.9.0.0/16", "pcx-old"),
+    ]);
+    expect(routesIn(copy, HUB_KEY, "rtb-hub-main")).toEqual([
+      route("10.0.0.0/16", "local"),
+      route("10.1.0.0/16", "pcx-1", "active"),
+    ]);
+    expect(routesIn(copy, HUB_KEY, "rtb-hub-apps")).toEqual([route("10.0.0.0/16", "local")]);
+    expect(routesIn(copy, SPOKE_KEY, "rtb-spoke")).toEqual([]);
+    expect(routesIn(original, SPOKE_KEY, "rtb-spoke")).toEqual([route("10.0.0.0/16", "pcx-1", "active")]);
+  });
+
+  it("keeps reads that failed or were unreadable as they were", () => {
+    const original = snapshot({ hubTables: unreadable("no role"), spokeTables: failed("throttled") });
+    const copy = copySnapshot(original);
+    expect(copy.tables.get(HUB_KEY)).toEqual(unreadable("no role"));
+    expect(copy.tables.get(SPOKE_KEY)).toBe(original.tables.get(SPOKE_KEY));
+    expect(copy.accepterCidrs).toEqual(original.accepterCidrs);
   });
 });

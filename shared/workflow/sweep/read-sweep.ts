@@ -6,7 +6,7 @@ import type { Policy } from "../../policy/schema";
 import type { SweepTarget } from "../sweep-targets";
 import { type Assignment, assignConnections, type Listing, targetKey } from "./assign";
 import { readSnapshot } from "./read-snapshot";
-import type { SweepSnapshot } from "./snapshot";
+import { copySnapshot, type SweepSnapshot } from "./snapshot";
 
 /**
  * The full pass goes over every connection and the routes left behind; the pending pass, run more often,
@@ -40,22 +40,48 @@ export async function readSweep(
   targets: readonly SweepTarget[],
   options: { pass: SweepPass; concurrency: number },
 ): Promise<SweepRead> {
-  const listed = await settleWithConcurrency(targets, options.concurrency, (target) =>
+  const [read] = await readSweeps(sessions, [{ policy, targets }], options);
+  // readSweeps answers one read per sweep given.
+  return read as SweepRead;
+}
+
+/**
+ * One read of the account-regions that several policies name (as readSweep reads them, each only
+ * once), and each policy's view of it: its own listings, who decides which connection under it, and
+ * a snapshot of its own, since a pass changes its snapshot as it goes. So that two plans of the same
+ * organisation compare what it is at one moment, not at two.
+ */
+export async function readSweeps(
+  sessions: AwsSessions,
+  sweeps: readonly { policy: Policy; targets: readonly SweepTarget[] }[],
+  options: { pass: SweepPass; concurrency: number },
+): Promise<SweepRead[]> {
+  const everyTarget = [
+    ...new Map(sweeps.flatMap(({ targets }) => targets.map((t) => [targetKey(t), t] as const))).values(),
+  ];
+  const listed = await settleWithConcurrency(everyTarget, options.concurrency, (target) =>
     listConnections(sessions.ec2(target.account, target.region), LISTED_STATUSES[options.pass]),
   );
-  const listings: Listing[] = [];
-  const listingErrors = new Map<string, unknown>();
-  for (const result of listed) {
-    if (result.status === "fulfilled")
-      listings.push({ target: result.item, connections: result.value.map(toPeeringConnection) });
-    else listingErrors.set(targetKey(result.item), result.reason);
-  }
-  const assignment = assignConnections(policy, [...targets], listings);
+  const views = sweeps.map(({ policy, targets }) => {
+    const keys = new Set(targets.map(targetKey));
+    const listings: Listing[] = [];
+    const listingErrors = new Map<string, unknown>();
+    for (const result of listed) {
+      const key = targetKey(result.item);
+      if (!keys.has(key)) continue;
+      if (result.status === "fulfilled")
+        listings.push({ target: result.item, connections: result.value.map(toPeeringConnection) });
+      else listingErrors.set(key, result.reason);
+    }
+    return { listings, listingErrors, assignment: assignConnections(policy, [...targets], listings) };
+  });
   const snapshot = await readSnapshot(
     sessions,
-    options.pass === "full" ? listings.map((listing) => listing.target) : [],
-    assignment.listed.map((item) => item.connection),
+    options.pass === "full"
+      ? listed.flatMap((result) => (result.status === "fulfilled" ? [result.item] : []))
+      : [],
+    views.flatMap(({ assignment }) => assignment.listed.map((item) => item.connection)),
     options.concurrency,
   );
-  return { listings, listingErrors, assignment, snapshot };
+  return views.map((view, i) => ({ ...view, snapshot: i === 0 ? snapshot : copySnapshot(snapshot) }));
 }

@@ -65,6 +65,27 @@ function tablesOf(read: Exclude<BulkRead<Map<string, RouteTable[]>>, { kind: "fa
   return tables;
 }
 
+/** A snapshot of its own: what a pass changes in it (the routes of its tables) is copied. */
+export function copySnapshot(snapshot: SweepSnapshot): SweepSnapshot {
+  const tables = new Map(
+    [...snapshot.tables].map(([key, read]) => [
+      key,
+      read.kind === "read"
+        ? {
+            kind: "read" as const,
+            value: new Map(
+              [...read.value].map(([vpcId, list]) => [
+                vpcId,
+                list.map((table) => ({ ...table, routes: [...table.routes] })),
+              ]),
+            ),
+          }
+        : read,
+    ]),
+  );
+  return { tables, accepterCidrs: snapshot.accepterCidrs };
+}
+
 /** Records in the snapshot the routes one carried-out decision made and removed. */
 export function recordChanges(snapshot: SweepSnapshot, connectionId: string, outcome: Outcome): void {
   for (const { route, result } of outcome.routes) {
