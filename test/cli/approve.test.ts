@@ -6,7 +6,8 @@ import { runCli, tempFile } from "./run-cli";
 
 const CALLER = `arn:aws:sts::${ACCEPTER}:assumed-role/peering-autopilot-function/function`;
 
-const answer = (verb: "approve" | "deny", connectionId: string, ...more: string[]) =>
+/** Answers with the accepter's --account and --region, under `policy` (the approval policy by default). */
+const answerUnder = (policy: string, verb: "approve" | "deny", connectionId: string, ...more: string[]) =>
   runCli(
     verb,
     connectionId,
@@ -15,9 +16,11 @@ const answer = (verb: "approve" | "deny", connectionId: string, ...more: string[
     "--region",
     "us-east-1",
     "--policy",
-    tempFile("policy.yml", APPROVAL_POLICY),
+    tempFile("policy.yml", policy),
     ...more,
   );
+const answer = (verb: "approve" | "deny", connectionId: string, ...more: string[]) =>
+  answerUnder(APPROVAL_POLICY, verb, connectionId, ...more);
 
 /** Every call that is not a read: an answer may make exactly one, CreateTags. */
 const writes = (world: World) => world.calls.filter((c) => !READ_ONLY_CALLS.has(c.operation));
@@ -80,16 +83,7 @@ describe("approve and deny, with the accepter account's credentials", () => {
     );
     expect(reporting).toContain("mode: report");
 
-    const result = await runCli(
-      "approve",
-      connectionId,
-      "--account",
-      ACCEPTER,
-      "--region",
-      "us-east-1",
-      "--policy",
-      tempFile("report.yml", reporting),
-    );
+    const result = await answerUnder(reporting, "approve", connectionId);
 
     expect(result.code).toBe(0);
     expect(world.peering(connectionId).tagsByAccount[ACCEPTER]).toEqual({ "peering-approval": "approve" });
