@@ -17,6 +17,19 @@ export function cidrsOverlap(a: string, b: string): boolean {
   return rangeA[0].match(rangeB) || rangeB[0].match(rangeA);
 }
 
+/** True when every address of `inner` lies in `outer` (same family). */
+export function cidrWithin(inner: string, outer: string): boolean {
+  const [innerAddress, innerBits] = ipaddr.parseCIDR(inner);
+  const outerRange = ipaddr.parseCIDR(outer);
+  if (innerAddress.kind() !== outerRange[0].kind()) return false;
+  return innerBits >= outerRange[1] && innerAddress.match(outerRange);
+}
+
+/** The prefix length of a CIDR. */
+export function prefixLength(cidr: string): number {
+  return ipaddr.parseCIDR(cidr)[1];
+}
+
 export function isIpv6Cidr(cidr: string): boolean {
   return cidr.includes(":");
 }

@@ -18,6 +18,7 @@ export {
   EXECUTION_ROLE_NAME,
   type PeeringSpec,
   type RouteTableSpec,
+  type SubnetSpec,
   type VpcSpec,
   World,
   type WorldOptions,

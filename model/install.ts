@@ -5,9 +5,11 @@ import {
   CreateTagsCommand,
   CreateVpcPeeringConnectionCommand,
   DeleteRouteCommand,
+  DeleteSubnetCommand,
   DeleteTagsCommand,
   DeleteVpcPeeringConnectionCommand,
   DescribeRouteTablesCommand,
+  DescribeSubnetsCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   DisassociateVpcCidrBlockCommand,
@@ -29,6 +31,7 @@ import { describeVpcPeeringConnections } from "./ec2/describe-peerings";
 import { modifyVpcPeeringConnectionOptions } from "./ec2/peering-options";
 import { describeRouteTables } from "./ec2/route-tables";
 import { createRoute, deleteRoute } from "./ec2/routes";
+import { deleteSubnet, describeSubnets } from "./ec2/subnets";
 import { createTags, deleteTags } from "./ec2/tags";
 import { associateVpcCidrBlock, describeVpcs, disassociateVpcCidrBlock } from "./ec2/vpcs";
 import { putEvents } from "./eventbridge";
@@ -76,6 +79,10 @@ export function installModel(world: World) {
     .callsFake(ec2("DisassociateVpcCidrBlock", disassociateVpcCidrBlock))
     .on(DescribeRouteTablesCommand)
     .callsFake(ec2("DescribeRouteTables", describeRouteTables))
+    .on(DescribeSubnetsCommand)
+    .callsFake(ec2("DescribeSubnets", describeSubnets))
+    .on(DeleteSubnetCommand)
+    .callsFake(ec2("DeleteSubnet", deleteSubnet))
     .on(CreateRouteCommand)
     .callsFake(ec2("CreateRoute", createRoute))
     .on(DeleteRouteCommand)

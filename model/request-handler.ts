@@ -3,9 +3,11 @@ import {
   CreateRoute$,
   CreateTags$,
   DeleteRoute$,
+  DeleteSubnet$,
   DeleteTags$,
   DeleteVpcPeeringConnection$,
   DescribeRouteTables$,
+  DescribeSubnets$,
   DescribeVpcPeeringConnections$,
   DescribeVpcs$,
   ModifyVpcPeeringConnectionOptions$,
@@ -22,6 +24,7 @@ import { describeVpcPeeringConnections } from "./ec2/describe-peerings";
 import { modifyVpcPeeringConnectionOptions } from "./ec2/peering-options";
 import { describeRouteTables } from "./ec2/route-tables";
 import { createRoute, deleteRoute } from "./ec2/routes";
+import { deleteSubnet, describeSubnets } from "./ec2/subnets";
 import { createTags, deleteTags } from "./ec2/tags";
 import { describeVpcs } from "./ec2/vpcs";
 import { perform } from "./perform";
@@ -38,9 +41,11 @@ const EC2_OPERATIONS: Record<string, [OperationSchema, Run]> = {
   CreateRoute: [CreateRoute$, createRoute],
   CreateTags: [CreateTags$, createTags],
   DeleteRoute: [DeleteRoute$, deleteRoute],
+  DeleteSubnet: [DeleteSubnet$, deleteSubnet],
   DeleteTags: [DeleteTags$, deleteTags],
   DeleteVpcPeeringConnection: [DeleteVpcPeeringConnection$, deleteVpcPeeringConnection],
   DescribeRouteTables: [DescribeRouteTables$, describeRouteTables],
+  DescribeSubnets: [DescribeSubnets$, describeSubnets],
   DescribeVpcPeeringConnections: [DescribeVpcPeeringConnections$, describeVpcPeeringConnections],
   DescribeVpcs: [DescribeVpcs$, describeVpcs],
   ModifyVpcPeeringConnectionOptions: [ModifyVpcPeeringConnectionOptions$, modifyVpcPeeringConnectionOptions],

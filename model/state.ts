@@ -38,6 +38,20 @@ export interface VpcRecord {
   ipv6Cidrs: CidrAssociation[];
 }
 
+export interface SubnetRecord {
+  id: string;
+  vpcId: string;
+  /** The VPC's owner and region: a subnet lives where its VPC does. */
+  ownerId: string;
+  region: string;
+  availabilityZone: string;
+  /** Exactly one IPv4 block, inside one of the VPC's. */
+  cidr: string;
+  /** At most one IPv6 block, inside one of the VPC's. */
+  ipv6Cidr?: CidrAssociation;
+  tags: Record<string, string>;
+}
+
 export type RouteTarget =
   | { gatewayId: string }
   | { natGatewayId: string }

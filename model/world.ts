@@ -1,4 +1,4 @@
-import { isIpv6Cidr, isNetworkCidr } from "./cidr";
+import { cidrsOverlap, cidrWithin, isIpv6Cidr, isNetworkCidr, prefixLength } from "./cidr";
 import { FaultPlan, type SimulatedCrash } from "./faults";
 import { IdSequence } from "./ids";
 import { type Ec2RateLimitShapes, Ec2RateLimits } from "./rate-limits";
@@ -16,6 +16,7 @@ import type {
   RouteRecord,
   RouteTableRecord,
   RouteTarget,
+  SubnetRecord,
   VpcRecord,
 } from "./state";
 
@@ -55,6 +56,17 @@ export interface RouteTableSpec {
   routes?: Array<{ destination: string; target: RouteTarget }>;
 }
 
+export interface SubnetSpec {
+  vpcId: string;
+  /** The subnet's IPv4 block: /16 to /28, inside one of the VPC's IPv4 blocks. */
+  cidr: string;
+  /** Its IPv6 block, inside one of the VPC's IPv6 blocks. */
+  ipv6Cidr?: string;
+  /** Default: the region's first zone (`us-east-1a`). */
+  availabilityZone?: string;
+  tags?: Record<string, string>;
+}
+
 export interface PeeringSpec {
   requesterVpcId: string;
   accepterVpcId: string;
@@ -72,6 +84,7 @@ export class World {
   readonly accounts = new Map<string, AccountRecord>();
   readonly vpcs = new Map<string, VpcRecord>();
   readonly routeTables = new Map<string, RouteTableRecord>();
+  readonly subnets = new Map<string, SubnetRecord>();
   readonly peerings = new Map<string, PeeringRecord>();
   readonly issuedCredentials = new Map<string, IssuedCredentials>();
   readonly calls: CallRecord[] = [];
@@ -155,6 +168,43 @@ export class World {
       routes,
     });
     return id;
+  }
+
+  /**
+   * A subnet as CreateSubnet makes it; its blocks must lie inside the VPC's and overlap no other subnet
+   * of the VPC, as EC2 requires.
+   */
+  addSubnet(spec: SubnetSpec): string {
+    const vpc = this.vpc(spec.vpcId);
+    const others = this.subnetsOfVpc(vpc.id);
+    checkSubnetBlock(vpc, spec.cidr, "ipv4", others);
+    if (spec.ipv6Cidr !== undefined) {
+      const taken = others.flatMap(({ id, ipv6Cidr }) => (ipv6Cidr ? [{ id, cidr: ipv6Cidr.cidr }] : []));
+      checkSubnetBlock(vpc, spec.ipv6Cidr, "ipv6", taken);
+    }
+    const id = this.nextId("subnet");
+    this.subnets.set(id, {
+      id,
+      vpcId: vpc.id,
+      ownerId: vpc.ownerId,
+      region: vpc.region,
+      availabilityZone: spec.availabilityZone ?? `${vpc.region}a`,
+      cidr: spec.cidr,
+      ...(spec.ipv6Cidr !== undefined && {
+        ipv6Cidr: { cidr: spec.ipv6Cidr, associationId: this.nextId("subnet-cidr-assoc") },
+      }),
+      tags: { ...spec.tags },
+    });
+    return id;
+  }
+
+  /** As DeleteSubnet: the subnet goes, and with it its explicit route-table associations. */
+  removeSubnet(id: string): void {
+    this.subnet(id);
+    this.subnets.delete(id);
+    for (const table of this.routeTables.values()) {
+      table.subnetIds = table.subnetIds.filter((subnetId) => subnetId !== id);
+    }
   }
 
   /** Creates a connection directly in a status, its sides copied from the VPCs as they are now. */
@@ -261,6 +311,14 @@ export class World {
     return [...this.routeTables.values()].filter((table) => table.vpcId === vpcId);
   }
 
+  subnet(id: string): SubnetRecord {
+    return found(this.subnets.get(id), `subnet ${id}`);
+  }
+
+  subnetsOfVpc(vpcId: string): SubnetRecord[] {
+    return [...this.subnets.values()].filter((subnet) => subnet.vpcId === vpcId);
+  }
+
   peering(id: string): PeeringRecord {
     return found(this.peerings.get(id), `peering connection ${id}`);
   }
@@ -315,6 +373,29 @@ export function isLocal(route: RouteRecord): boolean {
 
 function localRoute(cidr: string): RouteRecord {
   return { destination: cidr, target: { gatewayId: "local" }, state: "active", origin: "CreateRouteTable" };
+}
+
+/** EC2's rules for a subnet's block of one family; `taken` are the VPC's other subnets' blocks. */
+function checkSubnetBlock(
+  vpc: VpcRecord,
+  cidr: string,
+  family: "ipv4" | "ipv6",
+  taken: Array<{ id: string; cidr: string }>,
+): void {
+  const label = family === "ipv4" ? "IPv4" : "IPv6";
+  if (!isNetworkCidr(cidr, family))
+    throw new Error(`a subnet's ${label} block must be a network CIDR: ${cidr}`);
+  if (family === "ipv4" && (prefixLength(cidr) < 16 || prefixLength(cidr) > 28)) {
+    throw new Error(`a subnet's IPv4 block must be from /16 to /28: ${cidr}`);
+  }
+  const blocks = (family === "ipv4" ? vpc.cidrs : vpc.ipv6Cidrs).map((entry) => entry.cidr);
+  if (!blocks.some((block) => cidrWithin(cidr, block))) {
+    throw new Error(
+      `${cidr} lies outside every ${label} block of ${vpc.id} (${blocks.join(", ") || "none"})`,
+    );
+  }
+  const clash = taken.find((other) => cidrsOverlap(cidr, other.cidr));
+  if (clash) throw new Error(`${cidr} overlaps ${clash.cidr} of ${clash.id}, another subnet of ${vpc.id}`);
 }
 
 function sideOf(vpc: VpcRecord): PeeringSide {

@@ -4,6 +4,7 @@ import type { Caller } from "../state";
 import type { World } from "../world";
 import { findVisiblePeering } from "./peering-access";
 import { findOwnRouteTable } from "./route-tables";
+import { findOwnSubnet } from "./subnets";
 
 export function createTags(world: World, caller: Caller, input: CreateTagsRequest): Record<string, never> {
   // Resolve every resource first so that one bad id leaves everything untouched.
@@ -34,5 +35,9 @@ function tagsOf(world: World, caller: Caller, id: string): Record<string, string
     return peering.tagsByAccount[caller.account] ?? {};
   }
   if (id.startsWith("rtb-")) return findOwnRouteTable(world, caller, id).tags;
-  throw ec2Error("InvalidID", `The ID '${id}' is not valid (the model tags only pcx- and rtb- resources)`);
+  if (id.startsWith("subnet-")) return findOwnSubnet(world, caller, id).tags;
+  throw ec2Error(
+    "InvalidID",
+    `The ID '${id}' is not valid (the model tags only pcx-, rtb- and subnet- resources)`,
+  );
 }
