@@ -53,6 +53,16 @@ export interface PeeringConnection {
   expiresAt?: string;
 }
 
+/** A subnet of a VPC: its id, its IPv4 and IPv6 blocks, and its tags. */
+export interface Subnet {
+  id: string;
+  cidrs: string[];
+  tags: Record<string, string>;
+}
+
+/** What is known of one side's subnets: read, or not readable (and why). */
+export type SubnetsRead = { readable: true; subnets: Subnet[] } | { readable: false; reason: string };
+
 /** What is known of one side's route tables: read, or not readable (and why). */
 export type RouteTablesRead = { readable: true; tables: RouteTable[] } | { readable: false; reason: string };
 
@@ -66,6 +76,12 @@ export interface DecisionFacts {
   /** Each side's tables are read in its own account, through a role that may not be available. */
   accepterRouteTables: RouteTablesRead;
   requesterRouteTables: RouteTablesRead;
+  /**
+   * Each side's subnets, read (in its own account) only when a rule of the policy routes to subnets:
+   * absent, they were not read.
+   */
+  accepterSubnets?: SubnetsRead;
+  requesterSubnets?: SubnetsRead;
   /** When the facts were read (ISO 8601): how long a pending request has left is judged against it. */
   readAt?: string;
   /**

@@ -1,7 +1,14 @@
-import type { DecisionFacts, PeeringConnection, RouteTable, RouteTablesRead } from "../facts";
+import type {
+  DecisionFacts,
+  PeeringConnection,
+  RouteTable,
+  RouteTablesRead,
+  Subnet,
+  SubnetsRead,
+} from "../facts";
 import { AccountNotNamedError, ConnectionNotFoundError, RoleAssumptionError } from "./aws-errors";
 import { errorCode, hasErrorCode } from "./error-code";
-import { readRouteTablesByVpc, readVpcCidrsById } from "./read-in-bulk";
+import { readRouteTablesByVpc, readSubnetsByVpc, readVpcCidrsById } from "./read-in-bulk";
 import type { AwsSessions } from "./sessions";
 import { toPeeringConnection } from "./to-facts";
 import { type WaitBounds, waitForConnectionVisible } from "./waiters";
@@ -21,18 +28,39 @@ export async function readConnection(
   return toPeeringConnection(connection);
 }
 
-/** Everything `decide` needs beyond the connection, both sides read in parallel, each in its own account. */
+/**
+ * Everything `decide` needs beyond the connection, both sides read in parallel, each in its own
+ * account; each side's subnets too when a rule routes to subnets (`subnets`).
+ */
 export async function readDecisionFacts(
   sessions: AwsSessions,
   connection: PeeringConnection,
+  options: { subnets: boolean },
 ): Promise<DecisionFacts> {
   const { accepter, requester } = connection;
-  const [accepterCidrs, accepterRouteTables, requesterRouteTables] = await Promise.all([
+  const [accepterCidrs, accepterRouteTables, requesterRouteTables, subnets] = await Promise.all([
     readAccepterCidrs(sessions, connection),
     readSideRouteTables(sessions, accepter),
     readSideRouteTables(sessions, requester),
+    options.subnets
+      ? Promise.all([readSideSubnets(sessions, accepter), readSideSubnets(sessions, requester)])
+      : undefined,
   ]);
-  return { connection, accepterCidrs, accepterRouteTables, requesterRouteTables };
+  return {
+    connection,
+    accepterCidrs,
+    accepterRouteTables,
+    requesterRouteTables,
+    ...(subnets && { accepterSubnets: subnets[0], requesterSubnets: subnets[1] }),
+  };
+}
+
+async function readSideSubnets(
+  sessions: AwsSessions,
+  side: { account: string; region: string; vpcId: string },
+): Promise<SubnetsRead> {
+  const read = await readSubnetsWhereReachable(sessions, side, [side.vpcId]);
+  return read.readable ? { readable: true, subnets: read.byVpc.get(side.vpcId) ?? [] } : read;
 }
 
 /** DescribeVpcs in the accepter account is authoritative; the connection's copy serves when it cannot be read. */
@@ -77,6 +105,28 @@ export async function readTablesWhereReachable(
     return {
       readable: false,
       reason: `cannot read route tables in ${place.account} ${place.region}: ${errorCode(error)}`,
+    };
+  }
+}
+
+/** The subnets of these VPCs of an account-region, or why they cannot be read for good (as route tables). */
+export async function readSubnetsWhereReachable(
+  sessions: AwsSessions,
+  place: { account: string; region: string },
+  vpcIds: string[],
+): Promise<ReadByVpc<Subnet[]>> {
+  const access = await reachable(sessions, place.account);
+  if (!access.ok) return { readable: false, reason: access.reason };
+  try {
+    return {
+      readable: true,
+      byVpc: await readSubnetsByVpc(sessions.ec2(place.account, place.region), vpcIds),
+    };
+  } catch (error) {
+    if (!hasErrorCode(error, ...PERMISSION_ERRORS)) throw error;
+    return {
+      readable: false,
+      reason: `cannot read subnets in ${place.account} ${place.region}: ${errorCode(error)}`,
     };
   }
 }

@@ -2,11 +2,12 @@ import {
   type EC2Client,
   type Filter,
   paginateDescribeRouteTables,
+  paginateDescribeSubnets,
   paginateDescribeVpcs,
 } from "@aws-sdk/client-ec2";
 import { chunks } from "../collections";
-import type { RouteTable } from "../facts";
-import { toRouteTable, toVpcCidrs } from "./to-facts";
+import type { RouteTable, Subnet } from "../facts";
+import { toRouteTable, toSubnet, toVpcCidrs } from "./to-facts";
 
 // EC2 takes at most 200 values in one filter.
 const FILTER_VALUES = 200;
@@ -50,4 +51,24 @@ export async function readVpcCidrsById(ec2: EC2Client, vpcIds: string[]): Promis
     }
   }
   return cidrs;
+}
+
+/** The subnets of these VPCs of one account and region, in as few pages as EC2 allows. */
+export async function readSubnetsByVpc(ec2: EC2Client, vpcIds: string[]): Promise<Map<string, Subnet[]>> {
+  const byVpc = new Map<string, Subnet[]>();
+  for (const Values of chunks(vpcIds, FILTER_VALUES)) {
+    const pages = paginateDescribeSubnets(
+      { client: ec2, pageSize: 1000 },
+      { Filters: [{ Name: "vpc-id", Values }] },
+    );
+    for await (const page of pages) {
+      for (const subnet of page.Subnets ?? []) {
+        const vpcId = subnet.VpcId ?? "";
+        const subnets = byVpc.get(vpcId);
+        if (subnets) subnets.push(toSubnet(subnet));
+        else byVpc.set(vpcId, [toSubnet(subnet)]);
+      }
+    }
+  }
+  return byVpc;
 }

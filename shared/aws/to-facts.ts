@@ -1,10 +1,11 @@
 import type {
   RouteTable as Ec2RouteTable,
+  Subnet as Ec2Subnet,
   Vpc,
   VpcPeeringConnection,
   VpcPeeringConnectionVpcInfo,
 } from "@aws-sdk/client-ec2";
-import type { PeeringConnection, PeeringSide, Route, RouteTable } from "../facts";
+import type { PeeringConnection, PeeringSide, Route, RouteTable, Subnet } from "../facts";
 
 /** SDK shapes to plain facts: the only place that knows how EC2 spells things. */
 
@@ -45,6 +46,20 @@ export function toVpcCidrs(vpc: Vpc): string[] {
     .map((a) => a.Ipv6CidrBlock);
   const cidrs = [...ipv4, ...ipv6].filter((c): c is string => Boolean(c));
   return cidrs.length > 0 ? cidrs : [vpc.CidrBlock].filter((c): c is string => Boolean(c));
+}
+
+/** A subnet's IPv4 block and the IPv6 blocks associated with it (those being removed are left out). */
+export function toSubnet(subnet: Ec2Subnet): Subnet {
+  const ipv6 = (subnet.Ipv6CidrBlockAssociationSet ?? [])
+    .filter(
+      (a) => a.Ipv6CidrBlockState?.State === "associated" || a.Ipv6CidrBlockState?.State === "associating",
+    )
+    .map((a) => a.Ipv6CidrBlock);
+  return {
+    id: subnet.SubnetId ?? "",
+    cidrs: [subnet.CidrBlock, ...ipv6].filter((c): c is string => typeof c === "string" && c !== ""),
+    tags: toTagMap(subnet.Tags),
+  };
 }
 
 export function toRouteTable(table: Ec2RouteTable): RouteTable {

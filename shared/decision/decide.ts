@@ -175,6 +175,7 @@ function decideRequest(facts: DecisionFacts, policy: Policy, base: Decision): De
     rule: rule.name,
     reasons: [...reasons, approval(rule, base), ...changes.notes],
     ...extra,
+    findings: [...(extra.findings ?? []), ...reachFindings(changes)],
   });
   if (rule.approval !== "required") {
     const decided = accept([]);
@@ -207,7 +208,10 @@ function awaitApproval(
   const { tags } = facts.connection;
   const { accepter } = base;
   const alreadyAnnounced = tags[DECISION_TAG] === "await-approval" && tags[RULE_TAG] === rule.name;
-  const findings: Finding[] = alreadyAnnounced ? [] : ["awaiting-approval"];
+  const findings: Finding[] = [
+    ...(alreadyAnnounced ? [] : ["awaiting-approval" as const]),
+    ...reachFindings(changes),
+  ];
   const reasons = [
     `${approval(rule, base)}; the rule asks a person to approve it`,
     `to answer, tag ${base.connectionId} in account ${accepter.account} region ${accepter.region} with ${APPROVAL_TAG}=approve or ${APPROVAL_TAG}=deny`,
@@ -258,6 +262,7 @@ function decideActive(facts: DecisionFacts, policy: Policy, base: Decision): Dec
   const findings: Finding[] = [];
   if (notAllowed.length > 0) findings.push("cidr-not-allowed");
   if (conflicts.length > 0) findings.push("route-conflict");
+  findings.push(...reachFindings(changes));
   const reasons = [
     `rule '${rule.name}' governs this connection`,
     ...notAllowed.map(
@@ -329,6 +334,11 @@ function approval(rule: Rule, base: Decision): string {
   return `rule '${rule.name}' approves requester ${requester.account} ${requester.region} ${requester.vpcId} with CIDRs ${requester.cidrs.join(", ")}`;
 }
 
-function withoutNotes({ notes: _notes, ...changes }: PlannedChanges) {
+function withoutNotes({ notes: _notes, outsideReach: _outside, ...changes }: PlannedChanges) {
   return changes;
+}
+
+/** Blocks a rule names that are outside the peer VPC are not routed, and someone should know. */
+function reachFindings(changes: PlannedChanges): Finding[] {
+  return changes.outsideReach.length > 0 ? ["reach-outside-vpc"] : [];
 }

@@ -23,7 +23,8 @@ export type Action = (typeof ACTIONS)[number];
  *   one already decided: it changes nothing;
  * - `expiring-soon`: a request still pending with less than a day left (announced once);
  * - `expired`: a request that was waiting for a person expired unanswered (announced once);
- * - `report-only`: a decision in report mode that would have changed something: nothing was changed.
+ * - `report-only`: a decision in report mode that would have changed something: nothing was changed;
+ * - `reach-outside-vpc`: a block the rule's `reach` lists lies outside the peer VPC: it is not routed.
  */
 export const FINDINGS = [
   "rejected",
@@ -38,6 +39,7 @@ export const FINDINGS = [
   "expiring-soon",
   "expired",
   "report-only",
+  "reach-outside-vpc",
 ] as const;
 export type Finding = (typeof FINDINGS)[number];
 

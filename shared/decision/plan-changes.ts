@@ -2,6 +2,7 @@ import type { DecisionFacts } from "../facts";
 import type { Rule } from "../policy/schema";
 import { planRemovals } from "../routes/plan-removals";
 import { type PlannedRoute, planSideRoutes } from "../routes/plan-routes";
+import { reachedDestinations } from "../routes/reached-destinations";
 import type { Decision, DnsChange, PlannedRemoval } from "./decision";
 
 type RouteTableSelector = Rule["routes"]["accepter"];
@@ -13,12 +14,15 @@ export interface PlannedChanges {
   unmanaged: Decision["unmanaged"];
   /** Remarks worth a reason line (a side not managed, a selector that matches no table). */
   notes: string[];
+  /** Explicit blocks of the rule's `reach` that lie outside the peer VPC: reported, not routed. */
+  outsideReach: string[];
 }
 
 /**
- * What both sides need under `rule` (none for a dead connection): the accepter's tables route the
- * requester CIDRs the rule allows, the requester's tables route the accepter's CIDRs; every other route
- * to this connection is removed; DNS resolution is enabled where the rule asks for it.
+ * What both sides need under `rule` (none for a dead connection): the accepter's tables route what the
+ * rule's `reach` names of the requester CIDRs it allows, the requester's tables what it names of the
+ * accepter's CIDRs (by default every one); every other route to this connection is removed; DNS
+ * resolution is enabled where the rule asks for it.
  */
 export function planChanges(
   facts: DecisionFacts,
@@ -27,12 +31,35 @@ export function planChanges(
 ): PlannedChanges {
   const { connection } = facts;
   const sides = [
-    { side: "accepter", read: facts.accepterRouteTables, destinations: allowedRequesterCidrs },
-    { side: "requester", read: facts.requesterRouteTables, destinations: facts.accepterCidrs },
+    {
+      side: "accepter",
+      read: facts.accepterRouteTables,
+      peer: {
+        side: "requester",
+        cidrs: allowedRequesterCidrs,
+        ...(facts.requesterSubnets && { subnets: facts.requesterSubnets }),
+      },
+    },
+    {
+      side: "requester",
+      read: facts.requesterRouteTables,
+      peer: {
+        side: "accepter",
+        cidrs: facts.accepterCidrs,
+        ...(facts.accepterSubnets && { subnets: facts.accepterSubnets }),
+      },
+    },
   ] as const;
-  const result: PlannedChanges = { plan: [], removals: [], dns: [], unmanaged: {}, notes: [] };
+  const result: PlannedChanges = {
+    plan: [],
+    removals: [],
+    dns: [],
+    unmanaged: {},
+    notes: [],
+    outsideReach: [],
+  };
 
-  for (const { side, read, destinations } of sides) {
+  for (const { side, read, peer } of sides) {
     const where = { side, account: connection[side].account, region: connection[side].region };
     if (!read.readable) {
       result.unmanaged[side] = read.reason;
@@ -41,12 +68,22 @@ export function planChanges(
     }
     // Under a rule, no destination means the peer VPC's CIDRs could not be read, not that it has none (a
     // VPC always has one): planning would remove every route of this side and cut a working connection.
-    if (rule && destinations.length === 0) {
+    if (rule && peer.cidrs.length === 0) {
       const reason = "the peer VPC's CIDRs could not be read";
       result.unmanaged[side] = reason;
       result.notes.push(`${side} side not changed: ${reason}`);
       continue;
     }
+    const reached = rule ? reachedDestinations(rule.routes.reach[peer.side], peer) : undefined;
+    // Subnets that could not be read say nothing of which routes are wanted: this side is left as it is.
+    if (reached?.kind === "unknown") {
+      result.unmanaged[side] = reached.reason;
+      result.notes.push(`${side} side not changed: ${reached.reason}`);
+      continue;
+    }
+    const destinations = reached?.destinations ?? [];
+    result.notes.push(...(reached?.notes ?? []));
+    result.outsideReach.push(...(reached?.outside ?? []));
     const selector: RouteTableSelector = rule?.routes[side] ?? "none";
     const plan = planSideRoutes({
       ...where,

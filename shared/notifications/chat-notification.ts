@@ -49,6 +49,7 @@ const EMOJI: Record<Headline, string> = {
   "awaiting-approval": ":raised_hand:",
   "approval-not-applicable": ":information_source:",
   "cidr-not-allowed": ":warning:",
+  "reach-outside-vpc": ":warning:",
   "outside-policy": ":grey_question:",
   decided: ":information_source:",
 };

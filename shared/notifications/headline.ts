@@ -20,6 +20,7 @@ const LEAD_ORDER: readonly Finding[] = [
   "awaiting-approval",
   "approval-not-applicable",
   "cidr-not-allowed",
+  "reach-outside-vpc",
   "outside-policy",
 ];
 
@@ -61,6 +62,8 @@ function leadPhrase(record: NotifiedDecision, lead: Headline, timeLeft: string |
       return "approval not applicable";
     case "cidr-not-allowed":
       return "CIDR not allowed";
+    case "reach-outside-vpc":
+      return "destination outside the peer VPC";
     case "outside-policy":
       return "outside policy";
     case "decided":

@@ -46,6 +46,8 @@ function leadSentence(record: NotifiedDecision, timeLeft: string | undefined): s
       return `A ${APPROVAL_TAG} tag was set on the connection, but it changes nothing (see the reasons).`;
     case "cidr-not-allowed":
       return "The requester VPC has a CIDR that the governing rule does not allow: that CIDR is not routed.";
+    case "reach-outside-vpc":
+      return "The rule routes explicit blocks of the peer, and at least one of them is not inside the peer VPC's CIDRs: it is not routed (see the reasons).";
     case "outside-policy":
       return record.status === "pending-acceptance"
         ? "No rule approves this request, and the policy leaves such requests pending: it waits for someone to accept or reject it by hand, or to expire."

@@ -16,17 +16,27 @@ export const ModeSchema = z.enum(MODES, { error: "must be enforce or report" });
 
 const nonEmpty = <T extends z.ZodType>(item: T) => z.array(item).min(1, "must list at least one entry");
 
+const tags = z
+  .record(z.string().min(1), z.string())
+  .refine((t) => Object.keys(t).length > 0, "name at least one tag");
+
 /** Which of a VPC's route tables get routes to the peer. */
-export const RouteTableSelectorSchema = z.union(
+export const RouteTableSelectorSchema = z.union([z.enum(["all", "main", "none"]), z.strictObject({ tags })], {
+  error: "must be all, main, none or {tags: {Key: Value}}",
+});
+
+/**
+ * Which addresses of one side the other side's tables route to: `vpc`, every VPC CIDR of that side;
+ * the CIDRs (IPv4 and IPv6) of that side's subnets carrying every tag listed; or explicit blocks, each
+ * routed only while it lies inside one of that side's VPC CIDRs.
+ */
+export const ReachSchema = z.union(
   [
-    z.enum(["all", "main", "none"]),
-    z.strictObject({
-      tags: z
-        .record(z.string().min(1), z.string())
-        .refine((t) => Object.keys(t).length > 0, "name at least one tag"),
-    }),
+    z.literal("vpc"),
+    z.strictObject({ subnets: z.strictObject({ tags }) }),
+    z.strictObject({ cidrs: nonEmpty(cidr) }),
   ],
-  { error: "must be all, main, none or {tags: {Key: Value}}" },
+  { error: "must be vpc, {subnets: {tags: {Key: Value}}} or {cidrs: [...]}" },
 );
 
 export const RuleSchema = z.strictObject({
@@ -56,8 +66,12 @@ export const RuleSchema = z.strictObject({
     .strictObject({
       accepter: RouteTableSelectorSchema.default("all"),
       requester: RouteTableSelectorSchema.default("all"),
+      /** `reach.accepter`: the accepter addresses the requester's tables route to; and the other way. */
+      reach: z
+        .strictObject({ accepter: ReachSchema.default("vpc"), requester: ReachSchema.default("vpc") })
+        .default({ accepter: "vpc", requester: "vpc" }),
     })
-    .default({ accepter: "all", requester: "all" }),
+    .default({ accepter: "all", requester: "all", reach: { accepter: "vpc", requester: "vpc" } }),
 });
 
 export const PolicySchema = z
@@ -85,3 +99,4 @@ export type Policy = z.infer<typeof PolicySchema>;
 export type Rule = z.infer<typeof RuleSchema>;
 export type { Mode } from "./mode";
 export type RouteTableSelector = z.infer<typeof RouteTableSelectorSchema>;
+export type Reach = z.infer<typeof ReachSchema>;

@@ -3,6 +3,7 @@ import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
 import type { DecisionFacts } from "../facts";
 import { isInRemit, isWatched } from "../policy/match-rule";
+import { readsSubnets } from "../policy/reach";
 import type { Policy } from "../policy/schema";
 
 /**
@@ -52,7 +53,7 @@ export async function readForDecision(ref: ConnectionRef, ctx: ReadContext): Pro
     const where = { connectionId: ref.connectionId, account: accepter.account, region: accepter.region };
     connection = await readConnection(sessions, where, ctx.waits.visible);
   }
-  const facts = await readDecisionFacts(sessions, connection);
+  const facts = await readDecisionFacts(sessions, connection, { subnets: readsSubnets(policy) });
   // Only a tag in the accepter's view answers a request: a tag event elsewhere says nothing of who did.
   const answeredHere =
     ref.account === connection.accepter.account && ref.region === connection.accepter.region;

@@ -79,4 +79,5 @@ export const READ_ONLY_CALLS = new Set([
   "DescribeVpcPeeringConnections",
   "DescribeVpcs",
   "DescribeRouteTables",
+  "DescribeSubnets",
 ]);

@@ -58,6 +58,7 @@ describe("parsePolicy: the document as written", () => {
     expect(policy.rules[1]?.routes).toEqual({
       accepter: { tags: { peering: "partners" } },
       requester: "none",
+      reach: { accepter: "vpc", requester: "vpc" },
     });
   });
 
@@ -76,10 +77,10 @@ describe("parsePolicy: the document as written", () => {
         expected: "ignore",
       },
       {
-        name: "routes default to all/all",
+        name: "routes default to all/all, reaching the whole VPC",
         edit: (d: Doc) => delete d.rules[0].routes,
         pick: (p: Policy) => p.rules[0]?.routes,
-        expected: { accepter: "all", requester: "all" },
+        expected: { accepter: "all", requester: "all", reach: { accepter: "vpc", requester: "vpc" } },
       },
       {
         name: "a missing side of routes defaults to all",
@@ -87,7 +88,7 @@ describe("parsePolicy: the document as written", () => {
           d.rules[0].routes = { accepter: "main" };
         },
         pick: (p: Policy) => p.rules[0]?.routes,
-        expected: { accepter: "main", requester: "all" },
+        expected: { accepter: "main", requester: "all", reach: { accepter: "vpc", requester: "vpc" } },
       },
       {
         name: "an empty rule list is a valid policy",
@@ -699,6 +700,7 @@ describe("loadPolicy", () => {
     expect(policy.rules[1]?.routes).toEqual({
       accepter: { tags: { peering: "partners" } },
       requester: "none",
+      reach: { accepter: "vpc", requester: "vpc" },
     });
     expect(policy.rules.map((r) => r.approval)).toEqual([undefined, undefined, "required", undefined]);
   });

@@ -1,4 +1,12 @@
-import type { DecisionFacts, PeeringStatus, Route, RouteTable, RouteTablesRead } from "../../shared/facts";
+import type {
+  DecisionFacts,
+  PeeringStatus,
+  Route,
+  RouteTable,
+  RouteTablesRead,
+  Subnet,
+  SubnetsRead,
+} from "../../shared/facts";
 import { type Policy, PolicySchema, type Rule, RuleSchema } from "../../shared/policy/schema";
 
 /** Small builders for the pure core's tests: defaults describe one ordinary cross-account request. */
@@ -45,6 +53,19 @@ export interface FactsInput {
   expiresAt?: string;
   readAt?: string;
   answeredBy?: string;
+  /** Each side's subnets, when read (a rule routes to subnets). */
+  accepterSubnets?: Subnet[] | { unreadable: string };
+  requesterSubnets?: Subnet[] | { unreadable: string };
+}
+
+export function subnet(id: string, cidrs: string[], tags: Record<string, string> = {}): Subnet {
+  return { id, cidrs, tags };
+}
+
+function subnetsRead(subnets: Subnet[] | { unreadable: string }): SubnetsRead {
+  return "unreadable" in subnets
+    ? { readable: false, reason: subnets.unreadable }
+    : { readable: true, subnets };
 }
 
 function tablesRead(
@@ -95,6 +116,8 @@ export function facts(input: FactsInput = {}): DecisionFacts {
     accepterCidrs,
     accepterRouteTables: tablesRead(input.accepterTables, [accepterMain(), accepterPartners()]),
     requesterRouteTables: tablesRead(input.requesterTables, [requesterMain()]),
+    ...(input.accepterSubnets && { accepterSubnets: subnetsRead(input.accepterSubnets) }),
+    ...(input.requesterSubnets && { requesterSubnets: subnetsRead(input.requesterSubnets) }),
     ...(input.readAt && { readAt: input.readAt }),
     ...(input.answeredBy && { answeredBy: input.answeredBy }),
   };

@@ -1,7 +1,12 @@
-import { type ReadByVpc, readCidrsWhereReachable, readTablesWhereReachable } from "../../aws/read-facts";
+import {
+  type ReadByVpc,
+  readCidrsWhereReachable,
+  readSubnetsWhereReachable,
+  readTablesWhereReachable,
+} from "../../aws/read-facts";
 import type { AwsSessions } from "../../aws/sessions";
 import { settleWithConcurrency } from "../../concurrency";
-import type { PeeringConnection, RouteTable } from "../../facts";
+import type { PeeringConnection, RouteTable, Subnet } from "../../facts";
 import type { SweepTarget } from "../sweep-targets";
 import { targetKey } from "./assign";
 import type { BulkRead, SweepSnapshot } from "./snapshot";
@@ -17,7 +22,8 @@ type TablePlace = SweepTarget & Partial<Pick<Place, "vpcIds">>;
 /**
  * Reads in bulk what the sweep's decisions need: one paginated route-table read per account-region
  * (every table of one searched for orphan routes, `everyTableOf`; the connected VPCs' tables
- * elsewhere), and one DescribeVpcs per accepter account-region. Reads that fail are kept as values:
+ * elsewhere), one DescribeVpcs per accepter account-region, and, when a rule routes to subnets, one
+ * DescribeSubnets per account-region of either side. Reads that fail are kept as values:
  * only the connections that depend on them fail. With no connections and no account-region to search,
  * nothing is read.
  */
@@ -25,21 +31,29 @@ export async function readSnapshot(
   sessions: AwsSessions,
   everyTableOf: readonly SweepTarget[],
   connections: readonly PeeringConnection[],
-  concurrency: number,
+  options: { concurrency: number; subnets: boolean },
 ): Promise<SweepSnapshot> {
+  const { concurrency } = options;
   const tablePlaces = new Map<string, TablePlace>(
     everyTableOf.map((target) => [targetKey(target), { ...target }]),
   );
   const cidrPlaces = new Map<string, Place>();
+  const subnetPlaces = new Map<string, Place>();
   for (const { accepter, requester } of connections) {
-    for (const side of [accepter, requester]) wantVpc(tablePlaces, side);
+    for (const side of [accepter, requester]) {
+      wantVpc(tablePlaces, side);
+      if (options.subnets) wantVpc(subnetPlaces, side);
+    }
     wantVpc(cidrPlaces, accepter);
   }
-  const [tables, accepterCidrs] = await Promise.all([
+  const [tables, accepterCidrs, subnets] = await Promise.all([
     readEach(tablePlaces, concurrency, (place) => readTables(sessions, place)),
     readEach(cidrPlaces, concurrency, (place) => readCidrs(sessions, place)),
+    options.subnets
+      ? readEach(subnetPlaces, concurrency, (place) => readSubnets(sessions, place))
+      : undefined,
   ]);
-  return { tables, accepterCidrs };
+  return { tables, accepterCidrs, ...(subnets && { subnets }) };
 }
 
 async function readEach<P, T>(
@@ -69,6 +83,10 @@ async function readTables(
   place: TablePlace,
 ): Promise<BulkRead<Map<string, RouteTable[]>>> {
   return asBulkRead(await readTablesWhereReachable(sessions, place, place.vpcIds && [...place.vpcIds]));
+}
+
+async function readSubnets(sessions: AwsSessions, place: Place): Promise<BulkRead<Map<string, Subnet[]>>> {
+  return asBulkRead(await readSubnetsWhereReachable(sessions, place, [...place.vpcIds]));
 }
 
 async function readCidrs(sessions: AwsSessions, place: Place): Promise<BulkRead<Map<string, string[]>>> {

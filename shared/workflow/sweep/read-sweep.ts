@@ -2,6 +2,7 @@ import { listConnections } from "../../aws/find-connections";
 import type { AwsSessions } from "../../aws/sessions";
 import { toPeeringConnection } from "../../aws/to-facts";
 import { settleWithConcurrency } from "../../concurrency";
+import { readsSubnets } from "../../policy/reach";
 import type { Policy } from "../../policy/schema";
 import type { SweepTarget } from "../sweep-targets";
 import { type Assignment, assignConnections, type Listing, targetKey } from "./assign";
@@ -81,7 +82,7 @@ export async function readSweeps(
       ? listed.flatMap((result) => (result.status === "fulfilled" ? [result.item] : []))
       : [],
     views.flatMap(({ assignment }) => assignment.listed.map((item) => item.connection)),
-    options.concurrency,
+    { concurrency: options.concurrency, subnets: sweeps.some(({ policy }) => readsSubnets(policy)) },
   );
   return views.map((view, i) => ({ ...view, snapshot: i === 0 ? snapshot : copySnapshot(snapshot) }));
 }

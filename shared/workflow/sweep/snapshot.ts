@@ -1,6 +1,13 @@
 import type { Outcome } from "../../aws/carry-out";
 import type { RemovalResult } from "../../aws/remove-routes";
-import type { DecisionFacts, PeeringConnection, RouteTable, RouteTablesRead } from "../../facts";
+import type {
+  DecisionFacts,
+  PeeringConnection,
+  RouteTable,
+  RouteTablesRead,
+  Subnet,
+  SubnetsRead,
+} from "../../facts";
 import { targetKey } from "./assign";
 
 /** One bulk read of an account-region: what it gave, or why not: for good (`unreadable`) or for now. */
@@ -17,6 +24,8 @@ export type BulkRead<T> =
 export interface SweepSnapshot {
   tables: Map<string, BulkRead<Map<string, RouteTable[]>>>;
   accepterCidrs: Map<string, BulkRead<Map<string, string[]>>>;
+  /** Both sides' subnets (by VPC), read only when a rule routes to subnets. */
+  subnets?: Map<string, BulkRead<Map<string, Subnet[]>>>;
 }
 
 /** The facts for one connection, as readDecisionFacts would read them; the error when a read failed for now. */
@@ -32,6 +41,12 @@ export function factsFromSnapshot(
   if (cidrs.kind === "failed") return { error: cidrs.error };
   if (accepterTables.kind === "failed") return { error: accepterTables.error };
   if (requesterTables.kind === "failed") return { error: requesterTables.error };
+  const subnets = snapshot.subnets && {
+    accepter: bulkReadAt(snapshot.subnets, accepter),
+    requester: bulkReadAt(snapshot.subnets, requester),
+  };
+  if (subnets?.accepter.kind === "failed") return { error: subnets.accepter.error };
+  if (subnets?.requester.kind === "failed") return { error: subnets.requester.error };
   return {
     facts: {
       connection,
@@ -39,9 +54,18 @@ export function factsFromSnapshot(
       accepterCidrs: cidrs.kind === "read" ? (cidrs.value.get(accepter.vpcId) ?? []) : accepter.cidrs,
       accepterRouteTables: tablesOf(accepterTables, accepter.vpcId),
       requesterRouteTables: tablesOf(requesterTables, requester.vpcId),
+      ...(subnets && {
+        accepterSubnets: subnetsOf(subnets.accepter, accepter.vpcId),
+        requesterSubnets: subnetsOf(subnets.requester, requester.vpcId),
+      }),
       readAt: readAt.toISOString(),
     },
   };
+}
+
+function subnetsOf(read: BulkRead<Map<string, Subnet[]>>, vpcId: string): SubnetsRead {
+  if (read.kind === "read") return { readable: true, subnets: read.value.get(vpcId) ?? [] };
+  return { readable: false, reason: read.kind === "unreadable" ? read.reason : read.error.message };
 }
 
 /** The read of one account-region; one the sweep did not make counts as failed. */
@@ -83,7 +107,7 @@ export function copySnapshot(snapshot: SweepSnapshot): SweepSnapshot {
         : read,
     ]),
   );
-  return { tables, accepterCidrs: snapshot.accepterCidrs };
+  return { ...snapshot, tables };
 }
 
 /** Records in the snapshot the routes one carried-out decision made and removed. */

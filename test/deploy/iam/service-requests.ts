@@ -112,6 +112,7 @@ const EC2_REQUESTS: Record<string, (account: string) => Request[]> = {
   "ec2:DescribeVpcPeeringConnections": () => describe("ec2:DescribeVpcPeeringConnections"),
   "ec2:DescribeVpcs": () => describe("ec2:DescribeVpcs"),
   "ec2:DescribeRouteTables": () => describe("ec2:DescribeRouteTables"),
+  "ec2:DescribeSubnets": () => describe("ec2:DescribeSubnets"),
   // Accept is authorized against the connection and against the accepter VPC.
   "ec2:AcceptVpcPeeringConnection": (account) =>
     acceptedConnections(account).flatMap((c) => [
