@@ -2,17 +2,27 @@ import { loadPolicy } from "../shared/policy/load-policy";
 import { describeProblem, PolicyError } from "../shared/policy/policy-error";
 import type { Policy, RouteTableSelector, Rule } from "../shared/policy/schema";
 import { EXIT, type Io } from "./io";
+import { formatPolicyAccess, policyAccess, policyIsLeastAccess } from "./least-access-policy";
 
 /**
  * `check`: loads each policy file as the service would and summarises what it allows, so that a
  * policy repository's CI fails on the same errors that would stop the service. Every file is checked,
- * even after an invalid one, so that one run reports them all.
+ * even after an invalid one, so that one run reports them all. With `leastAccess`, each valid file's
+ * rules are reported as least access or not instead, and a rule routing a whole peer VPC fails the
+ * check as an invalid file does: it is a compliance check.
  */
-export function checkPolicies(files: string[], io: Io): number {
+export function checkPolicies(files: string[], io: Io, options: { leastAccess?: boolean } = {}): number {
   let exitCode: number = EXIT.ok;
   for (const file of files) {
     try {
-      for (const line of summarisePolicy(file, loadPolicy(file))) io.out(line);
+      const policy = loadPolicy(file);
+      if (options.leastAccess) {
+        const access = policyAccess(policy);
+        for (const line of formatPolicyAccess(file, access)) io.out(line);
+        if (!policyIsLeastAccess(access)) exitCode = EXIT.failed;
+      } else {
+        for (const line of summarisePolicy(file, policy)) io.out(line);
+      }
     } catch (error) {
       if (!(error instanceof PolicyError)) throw error;
       for (const line of formatPolicyError(error)) io.err(line);

@@ -20,6 +20,13 @@ Commands:
       printed to stderr, one per line, naming the rule and the field. Default file: $POLICY_PATH,
       else policy.yml. For the CI of a policy repository.
 
+  check --least-access [policy-file ...]
+      Whether each rule's routes are least access (CIS AWS Foundations: routing tables for VPC
+      peering are least access): one WHOLE VPC line per side whose route tables get routes while the
+      peer's reach is vpc (every peer VPC CIDR), naming the rule and the tables; rules that route only
+      peer subnets or explicit CIDRs, or no tables, are listed as least access. Offline. Exits 1 when
+      any rule routes a whole peer VPC, as for an invalid policy; 0 when every rule is least access.
+
   explain --file <facts.json> [--accepter-cidrs <cidr,...>] [--policy <file>] [--json]
       Explain offline what the service would decide. The file holds either DecisionFacts
       (connection, accepterCidrs, accepterRouteTables, requesterRouteTables) or one connection as
@@ -31,7 +38,8 @@ Commands:
       with your AWS credentials, as the service reads them (assuming $ASSUME_ROLE_NAME, with
       $ASSUME_ROLE_EXTERNAL_ID, into other accounts the policy names), and explain the decision.
       Read-only: it calls only sts:GetCallerIdentity, sts:AssumeRole, ec2:DescribeVpcPeeringConnections,
-      ec2:DescribeVpcs and ec2:DescribeRouteTables. It never accepts, rejects, routes or tags anything.
+      ec2:DescribeVpcs, ec2:DescribeRouteTables and (when a rule routes to subnets) ec2:DescribeSubnets.
+      It never accepts, rejects, routes or tags anything.
       Where your credentials cannot read a side that the service's role could, that side is reported
       as not managed. A connection not yet visible is waited for up to $VISIBLE_WAIT_SECONDS (30).
 
@@ -56,6 +64,15 @@ Commands:
       over the same organisation. --format mermaid|dot prints the peering graph instead (not with
       --json). Read-only, as explain.
 
+  plan --least-access [--account <accepter account>] [--region <accepter region>] [--policy <file>] [--json]
+      The same live read and pass on paper, reported for an auditor: per connection decided, every
+      route to it that exists now and every route the next pass would create, each flagged 'whole
+      VPC' when its destination is one of the peer VPC's CIDRs (or contains one), else 'narrow'; then
+      totals: routes now, of which whole-VPC, and after the next pass, of which whole-VPC (in report
+      mode the pass changes nothing). Orphan blackhole routes are not counted. Not with --diff or
+      --format. Exits 0 when no route to a peering connection routes a whole peer VPC now, 3 when
+      some do (not 2, which means changes), 1 on an error as plan. Read-only, as explain.
+
   plan --diff <old-policy> <new-policy> [--account <accepter account>] [--region <accepter region>] [--json]
       Plan with each policy over one live read of the organisation and print only what differs, per
       connection: its action, its mode (report or enforce), the routes and DNS changes one plan makes
@@ -65,7 +82,8 @@ Commands:
       plan exits as Terraform's -detailed-exitcode: 0 nothing to change (report-only decisions do not
       count; --diff: no difference), 2 changes (--diff: differences), 1 on an error: an invalid policy,
       an AWS error, an account-region or a connection that could not be read (after printing the
-      rest), and a usage error (1, not 2, since 2 means changes).
+      rest), and a usage error (1, not 2, since 2 means changes). --least-access: 0 least access,
+      3 whole-VPC routes now, 1 on an error.
 
   approve <pcx-id> --account <accepter account> --region <accepter region> [--reason <text>] [--policy <file>]
   deny <pcx-id> --account <accepter account> --region <accepter region> [--reason <text>] [--policy <file>]
@@ -88,9 +106,9 @@ Options:
   --json            print the decision (explain), the requests (pending) or the plan (plan) as JSON
                     (notes and errors go to stderr)
 
-Exit status (plan: see above): 0 when the command did its job, whatever the decision; 1 on an invalid
-policy, bad input, an AWS error (pending: an account-region or a request that could not be read, after
-listing the rest) or an answer refused; 2 on a usage error.`;
+Exit status (plan, check --least-access: see above): 0 when the command did its job, whatever the
+decision; 1 on an invalid policy, bad input, an AWS error (pending: an account-region or a request that
+could not be read, after listing the rest) or an answer refused; 2 on a usage error.`;
 
 /** The whole CLI as a function of its arguments, so that tests run it in-process. Returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -125,10 +143,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 function runCheck(args: string[], io: Io): number {
   const { values, positionals } = parse(() =>
-    parseArgs({ args, options: { help: { type: "boolean", short: "h" } }, allowPositionals: true }),
+    parseArgs({
+      args,
+      options: { help: { type: "boolean", short: "h" }, "least-access": { type: "boolean" } },
+      allowPositionals: true,
+    }),
   );
   if (values.help) return usage(io);
-  return checkPolicies(positionals.length > 0 ? positionals : [defaultPolicyFile()], io);
+  return checkPolicies(positionals.length > 0 ? positionals : [defaultPolicyFile()], io, {
+    leastAccess: values["least-access"] ?? false,
+  });
 }
 
 // The options of every command that reads a connection or an account-region live.
@@ -202,6 +226,7 @@ async function runPlan(args: string[], io: Io): Promise<number> {
         json: { type: "boolean" },
         format: { type: "string" },
         diff: { type: "boolean" },
+        "least-access": { type: "boolean" },
       },
       allowPositionals: true,
     }),
@@ -213,6 +238,11 @@ async function runPlan(args: string[], io: Io): Promise<number> {
     ...(values.region !== undefined && { region: values.region }),
   };
   const json = values.json ?? false;
+  const leastAccess = values["least-access"] ?? false;
+  if (leastAccess && values.diff) throw new UsageError("--least-access reports one plan, not a --diff");
+  if (leastAccess && values.format !== undefined) {
+    throw new UsageError("--least-access prints a report (or --json), not a --format");
+  }
   if (values.diff) {
     if (values.format !== undefined) throw new UsageError("--format is not for --diff");
     if (values.policy !== undefined) throw new UsageError("--diff takes its two policy files, not --policy");
@@ -226,7 +256,10 @@ async function runPlan(args: string[], io: Io): Promise<number> {
     throw new UsageError("plan takes no arguments, only options (or --diff <old> <new>)");
   const format = planFormat(values.format);
   if (json && format !== "text") throw new UsageError(`--json prints the plan itself, not a ${format} graph`);
-  return planCommand({ policyFile: values.policy ?? defaultPolicyFile(), json, format, ...scope }, io);
+  return planCommand(
+    { policyFile: values.policy ?? defaultPolicyFile(), json, format, leastAccess, ...scope },
+    io,
+  );
 }
 
 function planFormat(format: string | undefined): PlanFormat {

@@ -4,6 +4,7 @@ import type { Policy } from "../shared/policy/schema";
 import type { PassPlan } from "../shared/workflow/plan-pass";
 import { type SweepTarget, sweepTargets } from "../shared/workflow/sweep-targets";
 import { InputError, type Io, PLAN_EXIT } from "./io";
+import { accessExitCode, accessReport, formatAccessReport } from "./least-access-plan";
 import type { Caller } from "./live-facts";
 import { diffPlans, formatPlanDiff, hasDifferences } from "./plan-diff";
 import { type FailureView, formatPlanView, type PlanView, planChanges, toPlanView } from "./plan-view";
@@ -20,6 +21,8 @@ export interface PlanOptions extends PlanScope {
   policyFile: string;
   json: boolean;
   format: PlanFormat;
+  /** Report the routes to peering connections that route a whole peer VPC, instead of the changes. */
+  leastAccess?: boolean;
 }
 
 export interface PlanDiffOptions extends PlanScope {
@@ -39,6 +42,7 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
   const targets = targetsOf(policy, options);
   if (targets.length === 0) return nothingToRead([options.policyFile], options, io);
   const { plan, caller } = await readPlan(policy, options);
+  if (options.leastAccess) return printAccessReport(plan, caller, options, io);
   const view = toPlanView(plan);
 
   if (options.format !== "text") {
@@ -59,6 +63,24 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
   printFailures(view.failures, "", io);
   if (view.failures.length > 0) return PLAN_EXIT.failed;
   return planChanges(view) ? PLAN_EXIT.changes : PLAN_EXIT.unchanged;
+}
+
+/** `plan --least-access`: the routes to each connection now and after the next pass, whole-VPC ones flagged. */
+function printAccessReport(plan: PassPlan, caller: Caller, options: PlanOptions, io: Io): number {
+  const report = accessReport(plan);
+  if (options.json) {
+    io.out(JSON.stringify({ policy: options.policyFile, source: caller.arn, ...report }, null, 2));
+  } else {
+    const lines = [
+      `Policy: ${options.policyFile}`,
+      sourceLine(caller),
+      `Accepter account-regions: ${describeTargets(report.targets)}`,
+      ...formatAccessReport(report),
+    ];
+    for (const line of lines) io.out(line);
+  }
+  printFailures(report.failures, "", io);
+  return accessExitCode(report);
 }
 
 /**
