@@ -40,6 +40,13 @@ const RouteTablesReadSchema = z.discriminatedUnion("readable", [
   z.strictObject({ readable: z.literal(true), tables: z.array(RouteTableSchema) }),
   z.strictObject({ readable: z.literal(false), reason: z.string().min(1) }),
 ]);
+const SubnetsReadSchema = z.discriminatedUnion("readable", [
+  z.strictObject({
+    readable: z.literal(true),
+    subnets: z.array(z.strictObject({ id: z.string().min(1), cidrs: z.array(cidr), tags: tags.default({}) })),
+  }),
+  z.strictObject({ readable: z.literal(false), reason: z.string().min(1) }),
+]);
 const SideSchema = z.strictObject({
   account: z.string().min(1),
   region: z.string().min(1),
@@ -61,6 +68,9 @@ const DecisionFactsSchema = z.strictObject({
   accepterCidrs: z.array(cidr),
   accepterRouteTables: RouteTablesReadSchema,
   requesterRouteTables: RouteTablesReadSchema,
+  // Needed only when a rule routes to subnets, as the service reads them only then.
+  accepterSubnets: SubnetsReadSchema.optional(),
+  requesterSubnets: SubnetsReadSchema.optional(),
 }) satisfies z.ZodType<DecisionFacts>;
 
 /**

@@ -57,6 +57,40 @@ describe("explain --file with DecisionFacts", () => {
     expect(result.out).toContain("Findings: report-only");
   });
 
+  it("explains a rule that routes the requester to the accepter's tagged subnets only", async () => {
+    const facts = readFixture("facts-approved.json");
+    facts.accepterSubnets = {
+      readable: true,
+      subnets: [
+        { id: "subnet-0shared", cidrs: ["10.0.1.0/24"], tags: { Tier: "shared" } },
+        { id: "subnet-0private", cidrs: ["10.0.2.0/24"], tags: { Tier: "private" } },
+      ],
+    };
+    const narrowed = readFileSync(SHIPPED_POLICY, "utf8").replace(
+      "        accepter: vpc # the accepter addresses the requester's tables route to",
+      "        accepter: { subnets: { tags: { Tier: shared } } }",
+    );
+    expect(narrowed).toContain("Tier: shared");
+
+    const result = await runCli(
+      "explain",
+      "--file",
+      tempFile("subnets.json", facts),
+      "--policy",
+      tempFile("narrow.yml", narrowed),
+    );
+
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("Action: ACCEPT");
+    const plan = result.out.slice(result.out.indexOf("Route plan:") + 1);
+    expect(plan).toContainEqual(
+      expect.stringMatching(
+        row("requester", "222222222222", "us-east-1", "rtb-0request000000main", "10.0.1.0/24", "create"),
+      ),
+    );
+    expect(plan.join("\n")).not.toMatch(/requester .* 10\.0\.0\.0\/16/);
+  });
+
   it("explains a CIDR outside the allowlist: REJECT, with each rule's reason", async () => {
     const facts = readFixture("facts-approved.json");
     facts.connection.requester.cidrs = ["10.99.0.0/16"];
