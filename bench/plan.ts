@@ -9,7 +9,7 @@ import { AwsSessions } from "../shared/aws/sessions";
 import { loadConfig } from "../shared/config";
 import { loadPolicy } from "../shared/policy/load-policy";
 import { accountsNamed } from "../shared/policy/match-rule";
-import { planPass } from "../shared/workflow/plan-pass";
+import { planPasses } from "../shared/workflow/plan-pass";
 import { type ReconcileSummary, reconcile } from "../shared/workflow/reconcile";
 import { useBenchEnvironment } from "./bench-environment";
 import { buildSweepWorld } from "./sweep-world";
@@ -59,14 +59,19 @@ async function measured<T>(work: () => Promise<T>) {
 // The plan, as the CLI runs it: the caller's credentials in the home account, the role elsewhere.
 const plan = await measured(async () => {
   const { sessions } = await openCallerSessions([policy], config.region);
-  return planPass({
-    policy,
-    sessions,
-    regions: config.sweepRegions,
-    concurrency: config.sweepConcurrency,
-    visibleWait: config.waits.visible,
-    now: () => new Date(),
-  });
+  const [planned] = await planPasses(
+    {
+      sessions,
+      regions: config.sweepRegions,
+      concurrency: config.sweepConcurrency,
+      visibleWait: config.waits.visible,
+      now: () => new Date(),
+      only: () => true,
+    },
+    [policy],
+  );
+  if (!planned) throw new Error("planPasses answers one plan per policy");
+  return planned;
 });
 
 // The reconciler's read phase: the same pass in report mode reads everything and changes nothing.

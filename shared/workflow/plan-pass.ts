@@ -11,7 +11,6 @@ import { readSweeps, type SweepRead } from "./sweep/read-sweep";
 import { type SweepTarget, sweepTargets } from "./sweep-targets";
 
 export interface PlanContext {
-  policy: Policy;
   /** Read-only use: the plan carries nothing out. */
   sessions: AwsSessions;
   /** Regions swept for rules that name no accepter regions. */
@@ -21,7 +20,8 @@ export interface PlanContext {
   /** How long a connection seen from its requester's side is waited for on its accepter's. */
   visibleWait: WaitBounds;
   now: () => Date;
-  only?: (target: SweepTarget) => boolean;
+  /** Which of the account-regions the policies name are read (all, or those --account/--region name). */
+  only: (target: SweepTarget) => boolean;
 }
 
 /** One connection as a full pass would decide it, and what carrying the decision out would change. */
@@ -45,22 +45,13 @@ export interface PassPlan {
 }
 
 /**
- * Plans a full pass: the reconciler itself, with the same bulk reads and the same phases, carrying its
- * decisions out on paper (see onPaper), so that what the plan says is what a pass would do.
+ * Plans a full pass per policy: the reconciler itself, with the same bulk reads and the same phases,
+ * carrying its decisions out on paper (see onPaper), so that what a plan says is what a pass would do.
+ * The policies share one read of the organisation (see readSweeps): each account-region any of them
+ * names is listed and read once, so that the plans differ by their policies alone.
  */
-export async function planPass(ctx: PlanContext): Promise<PassPlan> {
-  const { policy, ...rest } = ctx;
-  const [plan] = await planPasses(rest, [policy]);
-  // planPasses answers one plan per policy given.
-  return plan as PassPlan;
-}
-
-/**
- * A plan per policy over one read of the organisation (see readSweeps): each account-region any of
- * them names is listed and read once, so that the plans differ by their policies alone.
- */
-export async function planPasses(ctx: Omit<PlanContext, "policy">, policies: Policy[]): Promise<PassPlan[]> {
-  const only = ctx.only ?? (() => true);
+export async function planPasses(ctx: PlanContext, policies: Policy[]): Promise<PassPlan[]> {
+  const { only } = ctx;
   const reads = await readSweeps(
     ctx.sessions,
     policies.map((policy) => ({ policy, targets: sweepTargets(policy, ctx.regions).filter(only) })),

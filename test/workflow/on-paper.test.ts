@@ -85,6 +85,22 @@ describe("decisions carried out on paper", () => {
     ]);
   });
 
+  it("a request rejected for a route in the way: none of its planned routes is made, on paper either", async () => {
+    const decision = decide(
+      facts({
+        accepterTables: [accepterMain()],
+        requesterTables: [requesterMain(route("10.0.0.0/16", "tgw-0blocking"))],
+      }),
+      ENFORCE,
+    );
+    expect(decision.action).toBe("reject");
+    expect(decision.plan.map((r) => r.status)).toEqual(["create", "conflict"]);
+    const outcome = await onPaperOutcome(decision);
+    expect(outcome?.connection).toBe("rejected");
+    expect(outcome?.routes).toEqual([]);
+    expect(outcome?.dns).toEqual([]);
+  });
+
   it("a dead connection: its routes removed", async () => {
     const decision = decide(
       facts({ status: "deleted", accepterTables: [accepterMain(route("10.20.0.0/16", CONNECTION_ID))] }),
