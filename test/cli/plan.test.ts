@@ -176,6 +176,30 @@ describe("plan, with the accepter account's credentials", () => {
     readOnly();
   });
 
+  it("lists a request whose accepter the policy does not name as left alone, as the pass leaves it", async () => {
+    const world = env.world();
+    const { shared } = env.ids();
+    // From the shared VPC to a VPC of an account the policy names only as a requester: the service
+    // sees it in the accepter account-region it sweeps, and leaves it to the other account.
+    const elsewhere = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: ["10.40.0.0/16"] });
+    const { connectionId } = requestPeering(world, { requesterVpcId: shared, accepterVpcId: elsewhere });
+
+    const result = await plan("--json");
+
+    const document = JSON.parse(result.stdout);
+    expect(document.skipped).toEqual([
+      expect.objectContaining({
+        connectionId,
+        account: ACCEPTER,
+        region: "us-east-1",
+        reason: expect.stringContaining(REQUESTER),
+      }),
+    ]);
+    expect(document.totals.skipped).toBe(1);
+    expect(document.connections).toEqual([]);
+    readOnly();
+  });
+
   it("exits 0 when the only decision that would change something is in report mode", async () => {
     const world = env.world();
     const { shared, partner } = env.ids();
