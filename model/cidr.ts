@@ -33,3 +33,20 @@ export function prefixLength(cidr: string): number {
 export function isIpv6Cidr(cidr: string): boolean {
   return cidr.includes(":");
 }
+
+/**
+ * The block as AWS stores it: the network address (`100.68.0.18/18` → `100.68.0.0/18`), IPv6 in its
+ * RFC 5952 form; undefined when the text is not a CIDR of that family.
+ */
+export function canonicalCidr(cidr: string, family: "ipv4" | "ipv6"): string | undefined {
+  if (!ipaddr.isValidCIDR(cidr)) return undefined;
+  const [address, bits] = ipaddr.parseCIDR(cidr);
+  if (address.kind() !== family) return undefined;
+  // ipaddr.js also reads forms AWS refuses (10.20.0, 0x0a.0.0.0): only dotted quads are IPv4 blocks here.
+  if (family === "ipv4" && !ipaddr.IPv4.isValidFourPartDecimal(cidr.split("/")[0] ?? "")) return undefined;
+  const network =
+    family === "ipv4"
+      ? ipaddr.IPv4.networkAddressFromCIDR(cidr).toString()
+      : ipaddr.IPv6.networkAddressFromCIDR(cidr).toRFC5952String();
+  return `${network}/${bits}`;
+}

@@ -18,6 +18,8 @@ export {
   EXECUTION_ROLE_NAME,
   type PeeringSpec,
   type RouteTableSpec,
+  type RuleSpec,
+  type SecurityGroupSpec,
   type SubnetSpec,
   type VpcSpec,
   World,

@@ -1,6 +1,7 @@
 import {
   AcceptVpcPeeringConnectionCommand,
   AssociateVpcCidrBlockCommand,
+  AuthorizeSecurityGroupIngressCommand,
   CreateRouteCommand,
   CreateTagsCommand,
   CreateVpcPeeringConnectionCommand,
@@ -9,6 +10,8 @@ import {
   DeleteTagsCommand,
   DeleteVpcPeeringConnectionCommand,
   DescribeRouteTablesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
@@ -16,6 +19,7 @@ import {
   EC2Client,
   ModifyVpcPeeringConnectionOptionsCommand,
   RejectVpcPeeringConnectionCommand,
+  RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -31,6 +35,12 @@ import { describeVpcPeeringConnections } from "./ec2/describe-peerings";
 import { modifyVpcPeeringConnectionOptions } from "./ec2/peering-options";
 import { describeRouteTables } from "./ec2/route-tables";
 import { createRoute, deleteRoute } from "./ec2/routes";
+import {
+  authorizeSecurityGroupIngress,
+  describeSecurityGroupRules,
+  describeSecurityGroups,
+  revokeSecurityGroupIngress,
+} from "./ec2/security-groups";
 import { deleteSubnet, describeSubnets } from "./ec2/subnets";
 import { createTags, deleteTags } from "./ec2/tags";
 import { associateVpcCidrBlock, describeVpcs, disassociateVpcCidrBlock } from "./ec2/vpcs";
@@ -83,6 +93,14 @@ export function installModel(world: World) {
     .callsFake(ec2("DescribeSubnets", describeSubnets))
     .on(DeleteSubnetCommand)
     .callsFake(ec2("DeleteSubnet", deleteSubnet))
+    .on(DescribeSecurityGroupsCommand)
+    .callsFake(ec2("DescribeSecurityGroups", describeSecurityGroups))
+    .on(DescribeSecurityGroupRulesCommand)
+    .callsFake(ec2("DescribeSecurityGroupRules", describeSecurityGroupRules))
+    .on(AuthorizeSecurityGroupIngressCommand)
+    .callsFake(ec2("AuthorizeSecurityGroupIngress", authorizeSecurityGroupIngress))
+    .on(RevokeSecurityGroupIngressCommand)
+    .callsFake(ec2("RevokeSecurityGroupIngress", revokeSecurityGroupIngress))
     .on(CreateRouteCommand)
     .callsFake(ec2("CreateRoute", createRoute))
     .on(DeleteRouteCommand)

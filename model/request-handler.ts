@@ -1,5 +1,6 @@
 import {
   AcceptVpcPeeringConnection$,
+  AuthorizeSecurityGroupIngress$,
   CreateRoute$,
   CreateTags$,
   DeleteRoute$,
@@ -7,11 +8,14 @@ import {
   DeleteTags$,
   DeleteVpcPeeringConnection$,
   DescribeRouteTables$,
+  DescribeSecurityGroupRules$,
+  DescribeSecurityGroups$,
   DescribeSubnets$,
   DescribeVpcPeeringConnections$,
   DescribeVpcs$,
   ModifyVpcPeeringConnectionOptions$,
   RejectVpcPeeringConnection$,
+  RevokeSecurityGroupIngress$,
 } from "@aws-sdk/client-ec2";
 import { AssumeRole$, GetCallerIdentity$ } from "@aws-sdk/client-sts";
 import { type HttpHandler, type HttpRequest, HttpResponse } from "@smithy/core/protocols";
@@ -24,6 +28,12 @@ import { describeVpcPeeringConnections } from "./ec2/describe-peerings";
 import { modifyVpcPeeringConnectionOptions } from "./ec2/peering-options";
 import { describeRouteTables } from "./ec2/route-tables";
 import { createRoute, deleteRoute } from "./ec2/routes";
+import {
+  authorizeSecurityGroupIngress,
+  describeSecurityGroupRules,
+  describeSecurityGroups,
+  revokeSecurityGroupIngress,
+} from "./ec2/security-groups";
 import { deleteSubnet, describeSubnets } from "./ec2/subnets";
 import { createTags, deleteTags } from "./ec2/tags";
 import { describeVpcs } from "./ec2/vpcs";
@@ -38,6 +48,7 @@ type Run = (world: World, caller: Caller, input: never) => object;
 
 const EC2_OPERATIONS: Record<string, [OperationSchema, Run]> = {
   AcceptVpcPeeringConnection: [AcceptVpcPeeringConnection$, acceptVpcPeeringConnection],
+  AuthorizeSecurityGroupIngress: [AuthorizeSecurityGroupIngress$, authorizeSecurityGroupIngress],
   CreateRoute: [CreateRoute$, createRoute],
   CreateTags: [CreateTags$, createTags],
   DeleteRoute: [DeleteRoute$, deleteRoute],
@@ -45,11 +56,14 @@ const EC2_OPERATIONS: Record<string, [OperationSchema, Run]> = {
   DeleteTags: [DeleteTags$, deleteTags],
   DeleteVpcPeeringConnection: [DeleteVpcPeeringConnection$, deleteVpcPeeringConnection],
   DescribeRouteTables: [DescribeRouteTables$, describeRouteTables],
+  DescribeSecurityGroupRules: [DescribeSecurityGroupRules$, describeSecurityGroupRules],
+  DescribeSecurityGroups: [DescribeSecurityGroups$, describeSecurityGroups],
   DescribeSubnets: [DescribeSubnets$, describeSubnets],
   DescribeVpcPeeringConnections: [DescribeVpcPeeringConnections$, describeVpcPeeringConnections],
   DescribeVpcs: [DescribeVpcs$, describeVpcs],
   ModifyVpcPeeringConnectionOptions: [ModifyVpcPeeringConnectionOptions$, modifyVpcPeeringConnectionOptions],
   RejectVpcPeeringConnection: [RejectVpcPeeringConnection$, rejectVpcPeeringConnection],
+  RevokeSecurityGroupIngress: [RevokeSecurityGroupIngress$, revokeSecurityGroupIngress],
 };
 const STS_OPERATIONS: Record<string, [OperationSchema, Run]> = {
   AssumeRole: [AssumeRole$, assumeRole],

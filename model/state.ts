@@ -52,6 +52,51 @@ export interface SubnetRecord {
   tags: Record<string, string>;
 }
 
+/** Where a rule lets traffic come from (ingress) or go to (egress): exactly one of these, as in EC2. */
+export type RuleSource =
+  | { cidrIpv4: string }
+  | { cidrIpv6: string }
+  | { referencedGroup: ReferencedGroup }
+  | { prefixListId: string };
+
+export interface ReferencedGroup {
+  groupId: string;
+  /** The referenced group's owner. */
+  userId: string;
+  /** Set for a group in a peered VPC, with the connection the reference goes through. */
+  vpcId?: string;
+  vpcPeeringConnectionId?: string;
+}
+
+export interface SecurityGroupRuleRecord {
+  id: string;
+  groupId: string;
+  isEgress: boolean;
+  /** `tcp`, `udp`, `icmp`, `icmpv6`, another protocol's number, or `-1` for all. */
+  protocol: string;
+  /** The port range (ICMP: type and code); -1 and -1 where the protocol has no ports or all are meant. */
+  fromPort: number;
+  toPort: number;
+  source: RuleSource;
+  description?: string;
+  /** Rules are taggable resources of their own. */
+  tags: Record<string, string>;
+}
+
+export interface SecurityGroupRecord {
+  id: string;
+  vpcId: string;
+  /** The VPC's owner and region: a group lives where its VPC does. */
+  ownerId: string;
+  region: string;
+  /** Unique within the VPC. */
+  name: string;
+  description: string;
+  tags: Record<string, string>;
+  /** Ingress and egress rules, in the order they were added. */
+  rules: SecurityGroupRuleRecord[];
+}
+
 export type RouteTarget =
   | { gatewayId: string }
   | { natGatewayId: string }

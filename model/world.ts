@@ -2,6 +2,7 @@ import { cidrsOverlap, cidrWithin, isIpv6Cidr, isNetworkCidr, prefixLength } fro
 import { FaultPlan, type SimulatedCrash } from "./faults";
 import { IdSequence } from "./ids";
 import { type Ec2RateLimitShapes, Ec2RateLimits } from "./rate-limits";
+import { checkAddable, type RuleDraft, ruleDraft } from "./security-group-rules";
 import type {
   AccountRecord,
   CallRecord,
@@ -16,6 +17,9 @@ import type {
   RouteRecord,
   RouteTableRecord,
   RouteTarget,
+  RuleSource,
+  SecurityGroupRecord,
+  SecurityGroupRuleRecord,
   SubnetRecord,
   VpcRecord,
 } from "./state";
@@ -36,6 +40,8 @@ export interface WorldOptions {
   omitCidrBlockSet: boolean;
   /** Non-local routes a route table may hold. */
   routeLimit: number;
+  /** Rules a security group may hold per direction, counted separately for IPv4 and IPv6 (AWS: 60). */
+  rulesPerGroup: number;
   /** EC2's request throttling (token buckets per account, region and action); none when undefined. */
   ec2RateLimits?: Ec2RateLimitShapes;
 }
@@ -67,6 +73,34 @@ export interface SubnetSpec {
   tags?: Record<string, string>;
 }
 
+/** A security-group rule: exactly one source (cidrIpv4, cidrIpv6, referencedGroupId or prefixListId). */
+export interface RuleSpec {
+  /** `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `-1` for all. */
+  protocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidrIpv4?: string;
+  cidrIpv6?: string;
+  /** A group of the same VPC, or of a peered VPC with `vpcPeeringConnectionId`. */
+  referencedGroupId?: string;
+  vpcPeeringConnectionId?: string;
+  prefixListId?: string;
+  description?: string;
+  tags?: Record<string, string>;
+}
+
+export interface SecurityGroupSpec {
+  vpcId: string;
+  /** Default: `group-` and the id's digits. */
+  name?: string;
+  /** Default: the name. */
+  description?: string;
+  tags?: Record<string, string>;
+  ingress?: RuleSpec[];
+  /** Default: EC2's one outbound rule for a new group, all traffic to 0.0.0.0/0; `[]` for none. */
+  egress?: RuleSpec[];
+}
+
 export interface PeeringSpec {
   requesterVpcId: string;
   accepterVpcId: string;
@@ -85,6 +119,7 @@ export class World {
   readonly vpcs = new Map<string, VpcRecord>();
   readonly routeTables = new Map<string, RouteTableRecord>();
   readonly subnets = new Map<string, SubnetRecord>();
+  readonly securityGroups = new Map<string, SecurityGroupRecord>();
   readonly peerings = new Map<string, PeeringRecord>();
   readonly issuedCredentials = new Map<string, IssuedCredentials>();
   readonly calls: CallRecord[] = [];
@@ -107,6 +142,7 @@ export class World {
       activationDelayMs: 0,
       omitCidrBlockSet: false,
       routeLimit: 50,
+      rulesPerGroup: 60,
       ...init.options,
     };
     this.addAccount(init.homeAccount);
@@ -205,6 +241,54 @@ export class World {
     for (const table of this.routeTables.values()) {
       table.subnetIds = table.subnetIds.filter((subnetId) => subnetId !== id);
     }
+  }
+
+  /**
+   * A security group as CreateSecurityGroup makes it (with EC2's default outbound rule unless `egress`
+   * says otherwise), with its rules checked as AuthorizeSecurityGroupIngress/Egress would check them.
+   */
+  addSecurityGroup(spec: SecurityGroupSpec): string {
+    const vpc = this.vpc(spec.vpcId);
+    const id = this.nextId("sg");
+    const name = spec.name ?? id.replace(/^sg-/, "group-");
+    if (name.startsWith("sg-")) throw new Error(`a security group's name cannot start with sg-: ${name}`);
+    if (this.securityGroupsOfVpc(vpc.id).some((group) => group.name === name)) {
+      throw new Error(`${vpc.id} already has a security group named ${name}`);
+    }
+    const egress = spec.egress ?? [{ protocol: "-1", cidrIpv4: "0.0.0.0/0" }];
+    const specs = [
+      ...(spec.ingress ?? []).map((rule) => ({ rule, isEgress: false })),
+      ...egress.map((rule) => ({ rule, isEgress: true })),
+    ];
+    const drafts = specs.map(({ rule, isEgress }) => ({
+      draft: this.ruleDraftOf(rule, isEgress, vpc.id),
+      tags: rule.tags,
+    }));
+    checkAddable(
+      [],
+      drafts.map(({ draft }) => draft),
+      this.options.rulesPerGroup,
+    );
+    this.securityGroups.set(id, {
+      id,
+      vpcId: vpc.id,
+      ownerId: vpc.ownerId,
+      region: vpc.region,
+      name,
+      description: spec.description ?? name,
+      tags: { ...spec.tags },
+      rules: [],
+    });
+    for (const { draft, tags } of drafts) this.insertSecurityGroupRules(id, [draft], tags);
+    return id;
+  }
+
+  /** A rule put in place directly, as someone other than this service would add it; returns its id. */
+  addSecurityGroupRule(groupId: string, spec: RuleSpec & { egress?: boolean }): string {
+    const group = this.securityGroup(groupId);
+    const draft = this.ruleDraftOf(spec, spec.egress ?? false, group.vpcId);
+    const [rule] = this.insertSecurityGroupRules(groupId, [draft], spec.tags);
+    return found(rule, "rule just added").id;
   }
 
   /** Creates a connection directly in a status, its sides copied from the VPCs as they are now. */
@@ -323,6 +407,19 @@ export class World {
     return found(this.peerings.get(id), `peering connection ${id}`);
   }
 
+  securityGroup(id: string): SecurityGroupRecord {
+    return found(this.securityGroups.get(id), `security group ${id}`);
+  }
+
+  securityGroupsOfVpc(vpcId: string): SecurityGroupRecord[] {
+    return [...this.securityGroups.values()].filter((group) => group.vpcId === vpcId);
+  }
+
+  /** Its ingress and egress rules, in the order they were added. */
+  securityGroupRules(groupId: string): SecurityGroupRuleRecord[] {
+    return this.securityGroup(groupId).rules;
+  }
+
   /** Calls that change (or tried to change) state: not Describe*, Get*, nor STS AssumeRole. */
   mutatingCalls(): CallRecord[] {
     return this.calls.filter(
@@ -359,11 +456,67 @@ export class World {
     }
   }
 
+  /** Adds rules to a group, all or none: refused when one duplicates another or the quota would be exceeded. */
+  insertSecurityGroupRules(
+    groupId: string,
+    drafts: RuleDraft[],
+    tags: Record<string, string> = {},
+  ): SecurityGroupRuleRecord[] {
+    const group = this.securityGroup(groupId);
+    checkAddable(group.rules, drafts, this.options.rulesPerGroup);
+    const rules = drafts.map((draft) => ({ ...draft, id: this.nextId("sgr"), groupId, tags: { ...tags } }));
+    group.rules.push(...rules);
+    return rules;
+  }
+
   routeStateFor(target: RouteTarget): RouteRecord["state"] {
     if (!("vpcPeeringConnectionId" in target)) return "active";
     return this.peerings.get(target.vpcPeeringConnectionId)?.status.code === "active"
       ? "active"
       : "blackhole";
+  }
+
+  private ruleDraftOf(spec: RuleSpec, isEgress: boolean, vpcId: string): RuleDraft {
+    const { protocol, fromPort, toPort, description } = spec;
+    return ruleDraft({
+      isEgress,
+      protocol,
+      fromPort,
+      toPort,
+      description,
+      source: this.ruleSource(spec, vpcId),
+    });
+  }
+
+  private ruleSource(spec: RuleSpec, vpcId: string): RuleSource {
+    const given = [spec.cidrIpv4, spec.cidrIpv6, spec.referencedGroupId, spec.prefixListId];
+    if (given.filter((value) => value !== undefined).length !== 1) {
+      throw new Error("a rule needs exactly one of cidrIpv4, cidrIpv6, referencedGroupId, prefixListId");
+    }
+    if (spec.cidrIpv4 !== undefined) return { cidrIpv4: spec.cidrIpv4 };
+    if (spec.cidrIpv6 !== undefined) return { cidrIpv6: spec.cidrIpv6 };
+    if (spec.prefixListId !== undefined) return { prefixListId: spec.prefixListId };
+    const referenced = this.securityGroup(spec.referencedGroupId ?? "");
+    const through = spec.vpcPeeringConnectionId;
+    if (referenced.vpcId !== vpcId && through === undefined) {
+      throw new Error(
+        `${referenced.id} is in another VPC: name the peering connection the rule goes through`,
+      );
+    }
+    if (through !== undefined) {
+      const { requester, accepter } = this.peering(through);
+      const sides = [requester.vpcId, accepter.vpcId];
+      if (!sides.includes(vpcId) || !sides.includes(referenced.vpcId)) {
+        throw new Error(`${through} does not connect ${vpcId} and ${referenced.vpcId}`);
+      }
+    }
+    return {
+      referencedGroup: {
+        groupId: referenced.id,
+        userId: referenced.ownerId,
+        ...(through !== undefined && { vpcId: referenced.vpcId, vpcPeeringConnectionId: through }),
+      },
+    };
   }
 }
 

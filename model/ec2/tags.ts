@@ -4,6 +4,7 @@ import type { Caller } from "../state";
 import type { World } from "../world";
 import { findVisiblePeering } from "./peering-access";
 import { findOwnRouteTable } from "./route-tables";
+import { findOwnSecurityGroup, findOwnSecurityGroupRule } from "./security-groups";
 import { findOwnSubnet } from "./subnets";
 
 export function createTags(world: World, caller: Caller, input: CreateTagsRequest): Record<string, never> {
@@ -36,8 +37,10 @@ function tagsOf(world: World, caller: Caller, id: string): Record<string, string
   }
   if (id.startsWith("rtb-")) return findOwnRouteTable(world, caller, id).tags;
   if (id.startsWith("subnet-")) return findOwnSubnet(world, caller, id).tags;
+  if (id.startsWith("sg-")) return findOwnSecurityGroup(world, caller, id).tags;
+  if (id.startsWith("sgr-")) return findOwnSecurityGroupRule(world, caller, id).rule.tags;
   throw ec2Error(
     "InvalidID",
-    `The ID '${id}' is not valid (the model tags only pcx-, rtb- and subnet- resources)`,
+    `The ID '${id}' is not valid (the model tags only pcx-, rtb-, subnet-, sg- and sgr- resources)`,
   );
 }
