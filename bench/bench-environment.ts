@@ -24,5 +24,8 @@ export function useBenchEnvironment(bench: {
     EC2_RATE_SHARE: process.env.BENCH_RATE_SHARE ?? "1",
     EC2_DESCRIBE_BUCKET: bench.describeBucket,
     EC2_MUTATING_BUCKET: bench.mutatingBucket,
+    // The organisation's hub VPCs peer with more spokes than AWS's default quota allows (50 active
+    // connections a VPC): as an account that had it raised to the most AWS grants.
+    ACTIVE_PEERING_QUOTA: "125",
   });
 }

@@ -22,10 +22,12 @@ interface Scenario {
   minimum: Record<string, number>;
 }
 
-// Describe the connection, the accepter VPC and each side's route tables; accept; one waiter poll sees
-// it active; one route per side; tag. Another account costs one AssumeRole while its credentials last.
+// Describe the connection, the accepter VPC and each side's route tables, and list the accepter VPC's
+// active connections (one listing per side, EC2 ANDs its filters) for its peering quota, all at once;
+// accept; one waiter poll sees it active; one route per side; tag. Another account costs one AssumeRole
+// while its credentials last.
 const base = {
-  DescribeVpcPeeringConnections: 1,
+  DescribeVpcPeeringConnections: 3,
   DescribeVpcs: 1,
   DescribeRouteTables: 2,
   AcceptVpcPeeringConnection: 1,

@@ -77,6 +77,7 @@ export async function readLiveFacts(policy: Policy, target: LiveTarget): Promise
       sessions,
       waits: config.waits,
       now: () => new Date(),
+      quotas: config.quotas,
     });
     if (read.kind === "skipped")
       return { kind: "skipped", reason: `${read.reason}: the service would leave it alone` };

@@ -40,7 +40,13 @@ export async function listPending(options: PendingOptions, io: Io): Promise<numb
   const { readPendingRequests } = await import("../shared/workflow/pending-requests");
   const { sessions, caller } = await openCallerSessions([policy], options.region ?? config.region);
   const { requests, failures } = await readPendingRequests(
-    { policy, sessions, concurrency: config.sweepConcurrency, now: () => new Date() },
+    {
+      policy,
+      sessions,
+      concurrency: config.sweepConcurrency,
+      now: () => new Date(),
+      quotas: config.quotas,
+    },
     targets,
   );
   const views = requests.map(toPendingView).sort(bySoonestExpiry);

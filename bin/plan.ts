@@ -182,6 +182,7 @@ async function readPlans(
       visibleWait: config.waits.visible,
       now: () => new Date(),
       only: (target) => inScope(target, scope),
+      quotas: config.quotas,
     },
     policies,
   );

@@ -70,6 +70,28 @@ async function timeToRouteAlarmSeconds({ resolveVariable }) {
   return value;
 }
 
+/** A quota parameter: a whole number of at least 1 (AWS raises quotas, so no upper bound is assumed). */
+async function quota({ resolveVariable }, name, what) {
+  const text = await param(resolveVariable, name);
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1) {
+    throw parameterError(
+      `the "${name}" parameter must be a whole number of ${what}, at least 1, not "${text}"`,
+    );
+  }
+  return value;
+}
+
+/** `routeTableQuota`: the routes a route table may hold (local routes aside), checked before accepting. */
+function routeTableQuota(resolvers) {
+  return quota(resolvers, "routeTableQuota", "routes per route table");
+}
+
+/** `activePeeringQuota`: the active peering connections a VPC may have, checked before accepting. */
+function activePeeringQuota(resolvers) {
+  return quota(resolvers, "activePeeringQuota", "active peering connections per VPC");
+}
+
 // EventBridge's rate expressions: a singular unit for 1, a plural one for more.
 const RATE = /^rate\((\d+) (minute|hour|day)(s?)\)$/;
 const UNIT_SECONDS = { minute: 60, hour: 3600, day: 86400 };
@@ -170,6 +192,8 @@ module.exports = {
   externalId,
   eventConcurrency,
   timeToRouteAlarmSeconds,
+  routeTableQuota,
+  activePeeringQuota,
   reconcilePeriodSeconds,
   busPolicy,
 };

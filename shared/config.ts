@@ -2,8 +2,10 @@ import * as z from "zod";
 import { DEFAULT_PACING, type PacerOptions } from "./aws/pacing/request-pacer";
 import type { BucketShape } from "./aws/pacing/token-bucket";
 import type { WaitBounds } from "./aws/waiters";
+import type { Quotas } from "./facts";
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+const atLeastOne = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 const list = z
   .string()
   .optional()
@@ -41,6 +43,9 @@ export const ConfigSchema = z.object({
   EC2_DESCRIBE_BUCKET: bucket(DEFAULT_PACING.describe),
   EC2_MUTATING_BUCKET: bucket(DEFAULT_PACING.mutating),
   EC2_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(DEFAULT_PACING.maxInFlight),
+  // AWS's defaults: 500 routes per route table, 50 active peering connections per VPC.
+  ROUTE_TABLE_QUOTA: atLeastOne(500),
+  ACTIVE_PEERING_QUOTA: atLeastOne(50),
 });
 
 export interface Config {
@@ -57,6 +62,8 @@ export interface Config {
   region: string;
   /** EC2's request buckets, the share of each this service takes, and its calls in flight. */
   pacing: PacerOptions;
+  /** What a request is checked against before it is accepted (the account's quotas, as deployed). */
+  quotas: Quotas;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -83,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       share: c.EC2_RATE_SHARE,
       maxInFlight: c.EC2_MAX_IN_FLIGHT,
     },
+    quotas: { routesPerTable: c.ROUTE_TABLE_QUOTA, activePeeringsPerVpc: c.ACTIVE_PEERING_QUOTA },
   };
 }

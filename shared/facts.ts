@@ -66,6 +66,15 @@ export type SubnetsRead = { readable: true; subnets: Subnet[] } | { readable: fa
 /** What is known of one side's route tables: read, or not readable (and why). */
 export type RouteTablesRead = { readable: true; tables: RouteTable[] } | { readable: false; reason: string };
 
+/**
+ * The quotas a request is checked against before it is accepted: the routes a route table may hold
+ * (local routes aside) and the active peering connections a VPC may have, either side.
+ */
+export interface Quotas {
+  routesPerTable: number;
+  activePeeringsPerVpc: number;
+}
+
 export interface DecisionFacts {
   connection: PeeringConnection;
   /**
@@ -89,4 +98,11 @@ export interface DecisionFacts {
    * decision names them (principal ARN). Only the tag read from EC2 says what the answer is.
    */
   answeredBy?: string;
+  /** Absent: nothing is checked against quotas (facts read before quotas were configured). */
+  quotas?: Quotas;
+  /**
+   * The accepter VPC's active peering connections, either side, this one aside; read only for a pending
+   * request. Absent: its quota is not checked.
+   */
+  accepterActivePeerings?: number;
 }

@@ -33,7 +33,7 @@ export function serviceRuntime(homeAccount: string): Runtime {
   });
   cached = {
     config,
-    workflow: { policy, sessions, waits: config.waits, now: () => new Date() },
+    workflow: { policy, sessions, waits: config.waits, now: () => new Date(), quotas: config.quotas },
     publisher: new AuditPublisher(config.eventBusName),
   };
   return cached;

@@ -15,6 +15,7 @@ import {
 } from "./decision-tags";
 import { expiringSoon } from "./expiry";
 import { type PlannedChanges, planChanges } from "./plan-changes";
+import { fitToRouteQuota, requestOverQuota } from "./quota";
 
 const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
 
@@ -168,6 +169,11 @@ function decideRequest(facts: DecisionFacts, policy: Policy, base: Decision): De
       findings: ["rejected", "route-conflict"],
     });
   }
+  // Over a quota, accepting would fail (the VPC's) or stop half way through the routes (a table's).
+  const overQuota = requestOverQuota(facts, changes.plan);
+  if (overQuota.length > 0) {
+    return reject(overQuota, { rule: rule.name, plan: changes.plan, findings: ["rejected", "quota"] });
+  }
   const accept = (reasons: string[], extra: Partial<Decision> = {}): Decision => ({
     ...base,
     ...withoutNotes(changes),
@@ -259,9 +265,11 @@ function decideActive(facts: DecisionFacts, policy: Policy, base: Decision): Dec
   const notAllowed = requester.cidrs.filter((c) => !allowed.includes(c));
   const changes = planChanges(facts, rule, allowed);
   const conflicts = changes.plan.filter((route) => route.status === "conflict").map(describePlannedRoute);
+  const fitted = fitToRouteQuota(facts, changes.plan);
   const findings: Finding[] = [];
   if (notAllowed.length > 0) findings.push("cidr-not-allowed");
   if (conflicts.length > 0) findings.push("route-conflict");
+  if (fitted.reasons.length > 0) findings.push("quota");
   findings.push(...reachFindings(changes));
   const reasons = [
     `rule '${rule.name}' governs this connection`,
@@ -269,9 +277,18 @@ function decideActive(facts: DecisionFacts, policy: Policy, base: Decision): Dec
       (c) => `requester CIDR ${c} is not inside ${rule.requester.cidrs.join(", ")}: not routed`,
     ),
     ...conflicts,
+    ...fitted.reasons,
     ...changes.notes,
   ];
-  return { ...base, ...withoutNotes(changes), action: "maintain", rule: rule.name, reasons, findings };
+  return {
+    ...base,
+    ...withoutNotes(changes),
+    plan: fitted.plan,
+    action: "maintain",
+    rule: rule.name,
+    reasons,
+    findings,
+  };
 }
 
 /**

@@ -24,7 +24,9 @@ export type Action = (typeof ACTIONS)[number];
  * - `expiring-soon`: a request still pending with less than a day left (announced once);
  * - `expired`: a request that was waiting for a person expired unanswered (announced once);
  * - `report-only`: a decision in report mode that would have changed something: nothing was changed;
- * - `reach-outside-vpc`: a block the rule's `reach` lists lies outside the peer VPC: it is not routed.
+ * - `reach-outside-vpc`: a block the rule's `reach` lists lies outside the peer VPC: it is not routed;
+ * - `quota`: a request rejected because a route table it writes, or the accepter VPC, has no room left
+ *   under its quota; or an active connection's routes that do not fit a route table's quota: not created.
  */
 export const FINDINGS = [
   "rejected",
@@ -40,6 +42,7 @@ export const FINDINGS = [
   "expired",
   "report-only",
   "reach-outside-vpc",
+  "quota",
 ] as const;
 export type Finding = (typeof FINDINGS)[number];
 

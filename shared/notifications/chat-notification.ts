@@ -41,6 +41,7 @@ const EMOJI: Record<Headline, string> = {
   "report-only": ":memo:",
   denied: ":no_entry:",
   "route-conflict": ":warning:",
+  quota: ":warning:",
   rejected: ":no_entry_sign:",
   approved: ":white_check_mark:",
   expired: ":hourglass:",

@@ -12,6 +12,7 @@ const LEAD_ORDER: readonly Finding[] = [
   "report-only",
   "denied",
   "route-conflict",
+  "quota",
   "rejected",
   "approved",
   "expired",
@@ -46,6 +47,8 @@ function leadPhrase(record: NotifiedDecision, lead: Headline, timeLeft: string |
       return "denied";
     case "route-conflict":
       return record.action === "reject" ? "rejected, route conflict" : "route conflict";
+    case "quota":
+      return record.action === "reject" ? "rejected, quota reached" : "quota reached";
     case "rejected":
       return "rejected";
     case "approved":

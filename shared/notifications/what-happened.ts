@@ -25,6 +25,11 @@ function leadSentence(record: NotifiedDecision, timeLeft: string | undefined): s
         ? (unfinished(record) ??
             "The request was rejected: a route already in a selected route table is in the way of a route the request needs (see the conflicting routes).")
         : "The connection is active, but a route already in a selected route table is in the way of a route it needs: that route was not created (see the conflicting routes).";
+    case "quota":
+      return record.action === "reject"
+        ? (unfinished(record) ??
+            "The request was rejected: accepting it would go over a quota, a route table's routes or the accepter VPC's active peering connections (see the reasons).")
+        : "The connection is active, but a route table it is routed in has no room left under its quota: the routes that do not fit were not created (see the reasons).";
     case "rejected":
       return unfinished(record) ?? "The request was rejected (see the reasons).";
     case "approved":

@@ -9,6 +9,7 @@ import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
 import { decide } from "../decision/decide";
 import type { Decision } from "../decision/decision";
+import type { Quotas } from "../facts";
 import type { Policy } from "../policy/schema";
 import { type CarryOutStrategy, inAws } from "./carry-out-strategy";
 import { type DecisionRecord, toDecisionRecord } from "./decision-record";
@@ -21,6 +22,8 @@ export interface WorkflowContext {
   sessions: AwsSessions;
   waits: { visible: WaitBounds; active: WaitBounds };
   now: () => Date;
+  /** Checked before a request is accepted (see readForDecision); none given, none checked. */
+  quotas?: Quotas;
   /** In AWS unless given: `peering plan` carries decisions out on paper. */
   carryOut?: CarryOutStrategy;
 }

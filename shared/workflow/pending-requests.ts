@@ -1,6 +1,7 @@
 import type { AwsSessions } from "../aws/sessions";
 import { decide } from "../decision/decide";
 import type { Decision } from "../decision/decision";
+import type { Quotas } from "../facts";
 import type { Policy } from "../policy/schema";
 import { targetKey } from "./sweep/assign";
 import { readSweep } from "./sweep/read-sweep";
@@ -13,6 +14,8 @@ export interface PendingContext {
   /** Account-regions read at once. */
   concurrency: number;
   now: () => Date;
+  /** Checked before a request is accepted, as the service checks them. */
+  quotas?: Quotas;
 }
 
 /** A pending request and what the service would decide about it, from facts read at `readAt`. */
@@ -57,7 +60,7 @@ export async function readPendingRequests(
   const readAt = ctx.now();
   const requests: PendingRequest[] = [];
   for (const { target, connection } of assignment.listed) {
-    const read = factsFromSnapshot(snapshot, connection, readAt);
+    const read = factsFromSnapshot(snapshot, connection, readAt, ctx.quotas);
     if ("error" in read) failures.push({ ...target, connectionId: connection.id, error: read.error });
     else requests.push({ target, decision: decide(read.facts, ctx.policy), readAt: readAt.toISOString() });
   }

@@ -2,6 +2,7 @@ import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
 import { type Changes, changesOf } from "../decision/changes";
 import type { Decision } from "../decision/decision";
+import type { Quotas } from "../facts";
 import type { Policy } from "../policy/schema";
 import type { OrphanRoute } from "../routes/orphan-routes";
 import { onPaper } from "./carry-out-strategy";
@@ -22,6 +23,8 @@ export interface PlanContext {
   now: () => Date;
   /** Which of the account-regions the policies name are read (all, or those --account/--region name). */
   only: (target: SweepTarget) => boolean;
+  /** Checked before a request is accepted, as the service checks them. */
+  quotas?: Quotas;
 }
 
 /** One connection as a full pass would decide it, and what carrying the decision out would change. */
@@ -67,6 +70,7 @@ export async function planPasses(ctx: PlanContext, policies: Policy[]): Promise<
         waits: { visible: ctx.visibleWait, active: ctx.visibleWait },
         now: ctx.now,
         carryOut: onPaper,
+        ...(ctx.quotas && { quotas: ctx.quotas }),
       },
       // readSweeps answers one read per policy given.
       { regions: ctx.regions, concurrency: ctx.concurrency, pass: "full", only, read: reads[i] as SweepRead },

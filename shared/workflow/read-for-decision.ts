@@ -1,7 +1,8 @@
+import { countActivePeerings } from "../aws/read-active-peerings";
 import { readConnection, readDecisionFacts } from "../aws/read-facts";
 import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
-import type { DecisionFacts } from "../facts";
+import type { DecisionFacts, PeeringConnection, Quotas } from "../facts";
 import { isInRemit, isWatched } from "../policy/match-rule";
 import { readsSubnets } from "../policy/reach";
 import type { Policy } from "../policy/schema";
@@ -24,6 +25,8 @@ export interface ReadContext {
   sessions: AwsSessions;
   waits: { visible: WaitBounds };
   now: () => Date;
+  /** Checked before a request is accepted; none given, none checked (and nothing more is read). */
+  quotas?: Quotas;
 }
 
 export type ReadResult = { kind: "skipped"; reason: string } | { kind: "facts"; facts: DecisionFacts };
@@ -53,7 +56,10 @@ export async function readForDecision(ref: ConnectionRef, ctx: ReadContext): Pro
     const where = { connectionId: ref.connectionId, account: accepter.account, region: accepter.region };
     connection = await readConnection(sessions, where, ctx.waits.visible);
   }
-  const facts = await readDecisionFacts(sessions, connection, { subnets: readsSubnets(policy) });
+  const [facts, activePeerings] = await Promise.all([
+    readDecisionFacts(sessions, connection, { subnets: readsSubnets(policy) }),
+    readActivePeerings(sessions, connection, ctx.quotas),
+  ]);
   // Only a tag in the accepter's view answers a request: a tag event elsewhere says nothing of who did.
   const answeredHere =
     ref.account === connection.accepter.account && ref.region === connection.accepter.region;
@@ -63,8 +69,22 @@ export async function readForDecision(ref: ConnectionRef, ctx: ReadContext): Pro
       ...facts,
       readAt: ctx.now().toISOString(),
       ...(ref.answeredBy !== undefined && answeredHere && { answeredBy: ref.answeredBy }),
+      ...(ctx.quotas && { quotas: ctx.quotas }),
+      ...(activePeerings !== undefined && { accepterActivePeerings: activePeerings }),
     },
   };
+}
+
+/** Only a request is accepted, so only a request needs its accepter VPC's active connections counted. */
+async function readActivePeerings(
+  sessions: AwsSessions,
+  connection: PeeringConnection,
+  quotas: Quotas | undefined,
+): Promise<number | undefined> {
+  if (!quotas || connection.status !== "pending-acceptance") return undefined;
+  const { account, region, vpcId } = connection.accepter;
+  const counts = await countActivePeerings(sessions.ec2(account, region), [vpcId]);
+  return counts.get(vpcId) ?? 0;
 }
 
 /** Why a request to an accepter the policy does not name is left alone. */

@@ -170,7 +170,7 @@ async function decideAndCarryOut(
   const results: SweptResult[] = [];
   const decided = [];
   for (const { target, connection } of items) {
-    const read = factsFromSnapshot(snapshot, connection, ctx.now());
+    const read = factsFromSnapshot(snapshot, connection, ctx.now(), ctx.quotas);
     if ("error" in read) {
       // Throttled, failing or unreachable while reading: nothing was decided, and the record says so.
       const ref = { connectionId: connection.id, ...target };

@@ -9,6 +9,8 @@ const parameters = createRequire(import.meta.url)("../../build/deployment-parame
   externalId: (resolvers: Resolvers) => Promise<string>;
   eventConcurrency: (resolvers: Resolvers) => Promise<number>;
   timeToRouteAlarmSeconds: (resolvers: Resolvers) => Promise<number>;
+  routeTableQuota: (resolvers: Resolvers) => Promise<number>;
+  activePeeringQuota: (resolvers: Resolvers) => Promise<number>;
   reconcilePeriodSeconds: (resolvers: Resolvers) => Promise<number>;
   busPolicy: (resolvers: Resolvers) => Promise<{ Statement: Record<string, unknown>[] }>;
 };
@@ -22,6 +24,8 @@ function given(params: Record<string, string>): Resolvers {
     singleAccount: "false",
     eventConcurrency: "5",
     timeToRouteAlarmSeconds: "600",
+    routeTableQuota: "500",
+    activePeeringQuota: "50",
     reconcileRate: "rate(5 minutes)",
   };
   return {
@@ -81,6 +85,23 @@ describe("timeToRouteAlarmSeconds", () => {
   it.each(["0", "604801", "1.5", "-600", "10 minutes", ""])("refuses %j", async (timeToRouteAlarmSeconds) => {
     await expect(parameters.timeToRouteAlarmSeconds(given({ timeToRouteAlarmSeconds }))).rejects.toThrow(
       /"timeToRouteAlarmSeconds" parameter must be a whole number of seconds from 1 to 604800/,
+    );
+  });
+});
+
+describe.each([
+  { name: "routeTableQuota", fallback: 500, what: "routes per route table" },
+  { name: "activePeeringQuota", fallback: 50, what: "active peering connections per VPC" },
+] as const)("$name", ({ name, fallback, what }) => {
+  it(`is a whole number from 1, ${fallback} unless given, with no upper bound (AWS raises quotas)`, async () => {
+    await expect(parameters[name](given({}))).resolves.toBe(fallback);
+    await expect(parameters[name](given({ [name]: "1" }))).resolves.toBe(1);
+    await expect(parameters[name](given({ [name]: "5000" }))).resolves.toBe(5_000);
+  });
+
+  it.each(["0", "-5", "2.5", "1e3", "fifty", ""])("refuses %j", async (value) => {
+    await expect(parameters[name](given({ [name]: value }))).rejects.toThrow(
+      `the "${name}" parameter must be a whole number of ${what}, at least 1, not "${value}"`,
     );
   });
 });
@@ -198,4 +219,17 @@ describe("serverless package", () => {
     const rate = await failureOf(paramArgs({ ...PACKAGE_PARAMS, reconcileRate: "cron(0/5 * * * ? *)" }));
     expect(rate).toMatch(/"reconcileRate" parameter must be a rate/);
   });
+
+  it("hands the quotas to the functions' environment, and refuses one that is not a whole number", async () => {
+    const { stdout } = await runServerless([
+      "print",
+      "--format",
+      "json",
+      ...paramArgs({ ...PACKAGE_PARAMS, routeTableQuota: "1000" }),
+    ]);
+    const { provider } = JSON.parse(stdout.slice(stdout.indexOf("{")));
+    expect(provider.environment).toMatchObject({ ROUTE_TABLE_QUOTA: "1000", ACTIVE_PEERING_QUOTA: "50" });
+    const refused = await failureOf(paramArgs({ ...PACKAGE_PARAMS, activePeeringQuota: "0" }));
+    expect(refused).toMatch(/"activePeeringQuota" parameter must be a whole number of active peering/);
+  }, 60_000);
 });

@@ -8,7 +8,15 @@ import type { DecisionFacts, PeeringStatus } from "../../shared/facts";
 import { loadPolicy, parsePolicy } from "../../shared/policy/load-policy";
 import { PolicySchema } from "../../shared/policy/schema";
 import { ROOT, runCli, SHIPPED_POLICY, tempFile } from "../cli/run-cli";
-import { accepterMain, CONNECTION_ID, facts, policy, requesterMain, route } from "../helpers/facts";
+import {
+  accepterMain,
+  accepterPartners,
+  CONNECTION_ID,
+  facts,
+  policy,
+  requesterMain,
+  route,
+} from "../helpers/facts";
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 const POLICY_YML = readFileSync(SHIPPED_POLICY, "utf8");
@@ -71,6 +79,13 @@ describe("README, The policy: the guard table", () => {
     ["no accepter CIDR", facts({ accepterCidrs: [] })],
     ["overlap", facts({ requesterCidrs: ["10.0.128.0/20"] })],
     ["route conflict", facts({ accepterTables: [accepterMain(route("10.20.4.0/24", "tgw-0a"))] })],
+    [
+      "route-table quota",
+      {
+        ...facts({ accepterTables: [accepterMain(route("172.16.0.0/16", "tgw-0a")), accepterPartners()] }),
+        quotas: { routesPerTable: 2, activePeeringsPerVpc: 50 },
+      },
+    ],
   ];
   const cells = table(section("The policy"), "| guard | reason in the decision |").map(
     ([, reason]) => backticked(reason ?? "")[0] ?? "",

@@ -1,13 +1,17 @@
+import type { VpcPeeringConnection } from "@aws-sdk/client-ec2";
 import { listConnections } from "../../aws/find-connections";
+import { activePeeringsByVpc, countActivePeerings } from "../../aws/read-active-peerings";
 import type { AwsSessions } from "../../aws/sessions";
 import { toPeeringConnection } from "../../aws/to-facts";
-import { settleWithConcurrency } from "../../concurrency";
+import { groupBy } from "../../collections";
+import { type Settled, settleWithConcurrency } from "../../concurrency";
+import type { PeeringConnection } from "../../facts";
 import { readsSubnets } from "../../policy/reach";
 import type { Policy } from "../../policy/schema";
 import type { SweepTarget } from "../sweep-targets";
 import { type Assignment, assignConnections, type Listing, targetKey } from "./assign";
 import { readSnapshot } from "./read-snapshot";
-import { copySnapshot, type SweepSnapshot } from "./snapshot";
+import { type BulkRead, copySnapshot, type SweepSnapshot } from "./snapshot";
 
 /**
  * The full pass goes over every connection and the routes left behind; the pending pass, run more often,
@@ -33,7 +37,9 @@ export interface SweepRead {
  * One paginated listing per account-region (of every connection, or of pending requests only), who
  * decides which connection, and the bulk reads their decisions need. The full pass also reads every
  * route table of each listed account-region, where orphan routes are looked for; the pending pass
- * reads only the pending requests' VPCs, and nothing when nothing is pending.
+ * reads only the pending requests' VPCs, and nothing when nothing is pending. The pending requests'
+ * accepter VPCs have their active connections counted (their quota is checked before accepting): from
+ * the full pass's own listings, or with two listings per accepter account-region in the pending pass.
  */
 export async function readSweep(
   sessions: AwsSessions,
@@ -76,13 +82,66 @@ export async function readSweeps(
     }
     return { listings, listingErrors, assignment: assignConnections(policy, [...targets], listings) };
   });
-  const snapshot = await readSnapshot(
-    sessions,
-    options.pass === "full"
-      ? listed.flatMap((result) => (result.status === "fulfilled" ? [result.item] : []))
-      : [],
-    views.flatMap(({ assignment }) => assignment.listed.map((item) => item.connection)),
-    { concurrency: options.concurrency, subnets: sweeps.some(({ policy }) => readsSubnets(policy)) },
-  );
+  const connections = views.flatMap(({ assignment }) => assignment.listed.map((item) => item.connection));
+  const full = options.pass === "full";
+  const [read, activePeerings] = await Promise.all([
+    readSnapshot(
+      sessions,
+      full ? listed.flatMap((result) => (result.status === "fulfilled" ? [result.item] : [])) : [],
+      connections,
+      { concurrency: options.concurrency, subnets: sweeps.some(({ policy }) => readsSubnets(policy)) },
+    ),
+    // The full pass lists every active connection already: counting them costs no call.
+    full
+      ? countedFromListings(listed)
+      : readActivePeeringsOfRequests(sessions, connections, options.concurrency),
+  ]);
+  const snapshot: SweepSnapshot = { ...read, activePeerings };
   return views.map((view, i) => ({ ...view, snapshot: i === 0 ? snapshot : copySnapshot(snapshot) }));
+}
+
+/** Active connections by VPC, from each account-region's own listing (which shows every one of its VPCs). */
+function countedFromListings(
+  listed: readonly Settled<SweepTarget, VpcPeeringConnection[]>[],
+): Map<string, BulkRead<Map<string, number>>> {
+  return new Map(
+    listed.flatMap((result) =>
+      result.status === "fulfilled"
+        ? [
+            [
+              targetKey(result.item),
+              { kind: "read", value: activePeeringsByVpc(result.value.map(toPeeringConnection)) },
+            ] as const,
+          ]
+        : [],
+    ),
+  );
+}
+
+/**
+ * The active connections of the pending requests' accepter VPCs, read per accepter account-region
+ * (whose listing answered, so a failure here is one for now). Nothing is read when nothing is pending.
+ */
+async function readActivePeeringsOfRequests(
+  sessions: AwsSessions,
+  connections: readonly PeeringConnection[],
+  concurrency: number,
+): Promise<Map<string, BulkRead<Map<string, number>>>> {
+  const requests = connections.filter((c) => c.status === "pending-acceptance").map((c) => c.accepter);
+  const places = [...groupBy(requests, targetKey).values()];
+  const settled = await settleWithConcurrency(places, concurrency, (sides) => {
+    const [{ account, region }] = sides;
+    return countActivePeerings(sessions.ec2(account, region), [...new Set(sides.map((s) => s.vpcId))]);
+  });
+  return new Map(
+    settled.map((result): [string, BulkRead<Map<string, number>>] => [
+      targetKey(result.item[0]),
+      result.status === "fulfilled"
+        ? { kind: "read", value: result.value }
+        : {
+            kind: "failed",
+            error: result.reason instanceof Error ? result.reason : new Error(String(result.reason)),
+          },
+    ]),
+  );
 }

@@ -3,6 +3,7 @@ import type { RemovalResult } from "../../aws/remove-routes";
 import type {
   DecisionFacts,
   PeeringConnection,
+  Quotas,
   RouteTable,
   RouteTablesRead,
   Subnet,
@@ -26,13 +27,22 @@ export interface SweepSnapshot {
   accepterCidrs: Map<string, BulkRead<Map<string, string[]>>>;
   /** Both sides' subnets (by VPC), read only when a rule routes to subnets. */
   subnets?: Map<string, BulkRead<Map<string, Subnet[]>>>;
+  /**
+   * Active peering connections (by VPC) of the pending requests' accepter VPCs: counted from the full
+   * pass's own listings, read for the pending pass.
+   */
+  activePeerings?: Map<string, BulkRead<Map<string, number>>>;
 }
 
-/** The facts for one connection, as readDecisionFacts would read them; the error when a read failed for now. */
+/**
+ * The facts for one connection, as readForDecision would read them (with the quotas given, and for a
+ * pending request its accepter VPC's active connections); the error when a read failed for now.
+ */
 export function factsFromSnapshot(
   snapshot: SweepSnapshot,
   connection: PeeringConnection,
   readAt: Date,
+  quotas?: Quotas,
 ): { facts: DecisionFacts } | { error: Error } {
   const { accepter, requester } = connection;
   const cidrs = bulkReadAt(snapshot.accepterCidrs, accepter);
@@ -47,6 +57,8 @@ export function factsFromSnapshot(
   };
   if (subnets?.accepter.kind === "failed") return { error: subnets.accepter.error };
   if (subnets?.requester.kind === "failed") return { error: subnets.requester.error };
+  const peerings = quotas && activePeeringsAt(snapshot, connection);
+  if (peerings?.kind === "failed") return { error: peerings.error };
   return {
     facts: {
       connection,
@@ -59,8 +71,21 @@ export function factsFromSnapshot(
         requesterSubnets: subnetsOf(subnets.requester, requester.vpcId),
       }),
       readAt: readAt.toISOString(),
+      ...(quotas && { quotas }),
+      ...(peerings?.kind === "read" && { accepterActivePeerings: peerings.count }),
     },
   };
+}
+
+/** Only a request is accepted, so only a request's accepter VPC has its active connections counted. */
+function activePeeringsAt(
+  snapshot: SweepSnapshot,
+  connection: PeeringConnection,
+): { kind: "read"; count: number } | Exclude<BulkRead<unknown>, { kind: "read" }> | undefined {
+  if (connection.status !== "pending-acceptance" || !snapshot.activePeerings) return undefined;
+  const { accepter } = connection;
+  const read = bulkReadAt(snapshot.activePeerings, accepter);
+  return read.kind === "read" ? { kind: "read", count: read.value.get(accepter.vpcId) ?? 0 } : read;
 }
 
 function subnetsOf(read: BulkRead<Map<string, Subnet[]>>, vpcId: string): SubnetsRead {

@@ -1,0 +1,308 @@
+import { describe, expect, it } from "vitest";
+import { activePeeringsByVpc } from "../../shared/aws/read-active-peerings";
+import { loadConfig } from "../../shared/config";
+import { changesOf } from "../../shared/decision/changes";
+import { decide } from "../../shared/decision/decide";
+import type { Decision } from "../../shared/decision/decision";
+import type { DecisionFacts, Quotas, Route } from "../../shared/facts";
+import {
+  accepterMain,
+  accepterPartners,
+  CONNECTION_ID,
+  type FactsInput,
+  facts,
+  named,
+  policy,
+  requesterMain,
+  route,
+} from "../helpers/facts";
+
+const RULE = {
+  name: "shared",
+  accepter: { accounts: ["111111111111"] },
+  requester: { accounts: ["222222222222"], cidrs: ["10.16.0.0/12"] },
+};
+const POLICY = policy([RULE]);
+const ASKING = policy([{ ...RULE, approval: "required" }]);
+
+const A_MAIN = accepterMain().id;
+const A_PARTNERS = accepterPartners().id;
+const R_MAIN = requesterMain().id;
+const ACCEPTER_VPC = "vpc-0f9e8d7c6b5a40001";
+
+/** Routes to a transit gateway that overlap nothing either side routes: only their number matters. */
+const filler = (n: number): Route[] =>
+  Array.from({ length: n }, (_, i) => route(`172.${16 + Math.floor(i / 256)}.${i % 256}.0/24`, "tgw-0a"));
+
+/** Each table starts with one non-local route (a default route); `extra` more are added to it. */
+const tables = (extra: { accepterMain?: number; partners?: number; requesterMain?: number }) => ({
+  accepterTables: [
+    accepterMain(...filler(extra.accepterMain ?? 0)),
+    accepterPartners(...filler(extra.partners ?? 0)),
+  ],
+  requesterTables: [requesterMain(...filler(extra.requesterMain ?? 0))],
+});
+
+function quotaFacts(
+  input: FactsInput,
+  quotas: Partial<Quotas> = {},
+  accepterActivePeerings = 0,
+): DecisionFacts {
+  return {
+    ...facts(input),
+    quotas: { routesPerTable: 5, activePeeringsPerVpc: 50, ...quotas },
+    accepterActivePeerings,
+  };
+}
+
+const planOf = (d: Decision) => d.plan.map((p) => `${p.routeTableId} ${p.destination} ${p.status}`);
+
+describe("quotas: a request is accepted only if every table it writes, and its accepter VPC, has room", () => {
+  it.each(
+    named<{ name: string; facts: DecisionFacts; action: string; reasons?: string[] }>([
+      {
+        name: "a table with exactly enough room (local routes are not counted)",
+        facts: quotaFacts(tables({ accepterMain: 3 })),
+        action: "accept",
+      },
+      {
+        name: "a table one route over",
+        facts: quotaFacts(tables({ accepterMain: 4 })),
+        action: "reject",
+        reasons: [
+          `route table ${A_MAIN} (111111111111 us-east-1) holds 5 routes; this request adds 1, over the quota of 5`,
+        ],
+      },
+      {
+        name: "a table already over the quota (a lower quota than the table holds)",
+        facts: quotaFacts(tables({ partners: 9 })),
+        action: "reject",
+        reasons: [
+          `route table ${A_PARTNERS} (111111111111 us-east-1) holds 10 routes; this request adds 1, over the quota of 5`,
+        ],
+      },
+      {
+        name: "two CIDRs into a table with room for one",
+        facts: quotaFacts({
+          ...tables({ accepterMain: 3 }),
+          requesterCidrs: ["10.20.0.0/16", "10.21.0.0/16"],
+        }),
+        action: "reject",
+        reasons: [
+          `route table ${A_MAIN} (111111111111 us-east-1) holds 4 routes; this request adds 2, over the quota of 5`,
+        ],
+      },
+      {
+        name: "several tables full, on both sides: each named, in plan order",
+        facts: quotaFacts(tables({ accepterMain: 4, partners: 3, requesterMain: 4 })),
+        action: "reject",
+        reasons: [
+          `route table ${A_MAIN} (111111111111 us-east-1) holds 5 routes; this request adds 1, over the quota of 5`,
+          `route table ${R_MAIN} (222222222222 us-east-1) holds 5 routes; this request adds 1, over the quota of 5`,
+        ],
+      },
+      {
+        name: "the accepter VPC one below its peering quota",
+        facts: quotaFacts({}, { activePeeringsPerVpc: 50 }, 49),
+        action: "accept",
+      },
+      {
+        name: "the accepter VPC at its peering quota",
+        facts: quotaFacts({}, { activePeeringsPerVpc: 50 }, 50),
+        action: "reject",
+        reasons: [
+          `accepter VPC ${ACCEPTER_VPC} (111111111111 us-east-1) has 50 active peering connections; accepting this request makes 51, over the quota of 50`,
+        ],
+      },
+      {
+        name: "a full table and the VPC at its quota: both named",
+        facts: quotaFacts(tables({ requesterMain: 4 }), { activePeeringsPerVpc: 1 }, 1),
+        action: "reject",
+        reasons: [
+          `route table ${R_MAIN} (222222222222 us-east-1) holds 5 routes; this request adds 1, over the quota of 5`,
+          `accepter VPC ${ACCEPTER_VPC} (111111111111 us-east-1) has 1 active peering connection; accepting this request makes 2, over the quota of 1`,
+        ],
+      },
+      {
+        name: "a route made for the request in advance: counted as held, not added",
+        facts: quotaFacts({
+          accepterTables: [
+            accepterMain(...filler(2), route("10.20.0.0/16", CONNECTION_ID)),
+            accepterPartners(),
+          ],
+        }),
+        action: "accept",
+      },
+    ]),
+  )("%s", (_, row) => {
+    const decision = decide(row.facts, POLICY);
+
+    expect(decision.action).toBe(row.action);
+    if (row.reasons) {
+      expect(decision).toMatchObject({ rule: "shared", findings: ["rejected", "quota"] });
+      expect(decision.reasons).toEqual(row.reasons);
+      // What accepting would have done stays in the plan, for the record; nothing is created.
+      const { quotas: _, ...unchecked } = row.facts;
+      expect(planOf(decision)).toEqual(planOf(decide(unchecked, POLICY)));
+      expect(decision.plan.length).toBeGreaterThan(0);
+      expect(changesOf(decision).createRoutes).toEqual([]);
+    } else {
+      expect(decision.findings).not.toContain("quota");
+    }
+  });
+
+  it("rejects a request awaiting a person's approval that could not be accepted anyway", () => {
+    const full = quotaFacts(tables({ accepterMain: 4 }));
+
+    expect(decide(full, ASKING)).toMatchObject({ action: "reject", findings: ["rejected", "quota"] });
+    expect(decide({ ...full, quotas: { routesPerTable: 6, activePeeringsPerVpc: 50 } }, ASKING).action).toBe(
+      "await-approval",
+    );
+  });
+
+  it("says that a person's approval is not carried out when a quota stops it", () => {
+    const approved = quotaFacts({ tags: { "peering-approval": "approve" } }, { activePeeringsPerVpc: 3 }, 3);
+    const decision = decide(approved, ASKING);
+
+    expect(decision).toMatchObject({ action: "reject", findings: ["rejected", "quota"] });
+    expect(decision.reasons).toContain("the approval is not carried out: the request is rejected");
+  });
+
+  it("reports a route conflict first: the request is rejected for it, whatever the quotas", () => {
+    const conflicting = quotaFacts(
+      { accepterTables: [accepterMain(route("10.20.4.0/24", "tgw-0a"), ...filler(4)), accepterPartners()] },
+      {},
+      50,
+    );
+
+    expect(decide(conflicting, POLICY).findings).toEqual(["rejected", "route-conflict"]);
+  });
+
+  it("checks nothing when the facts carry no quotas: they decide as before", () => {
+    const crowded = {
+      ...facts(tables({ accepterMain: 600, requesterMain: 600 })),
+      accepterActivePeerings: 500,
+    };
+
+    const decision = decide(crowded, POLICY);
+
+    expect(decision.action).toBe("accept");
+    const { accepterActivePeerings: _, ...without } = crowded;
+    expect(decision).toEqual(decide(without, POLICY));
+  });
+});
+
+describe("quotas: an active connection gets the routes that fit, and a finding for the others", () => {
+  const active = (input: FactsInput, quotas: Partial<Quotas> = {}) =>
+    quotaFacts({ status: "active", ...input }, quotas, 500);
+
+  it.each(
+    named<{ name: string; facts: DecisionFacts; plan: string[]; reasons: string[] }>([
+      {
+        name: "room for one of two routes in one table",
+        facts: active({ ...tables({ accepterMain: 3 }), requesterCidrs: ["10.20.0.0/16", "10.21.0.0/16"] }),
+        plan: [
+          `${A_MAIN} 10.20.0.0/16 create`,
+          `${A_PARTNERS} 10.20.0.0/16 create`,
+          `${A_PARTNERS} 10.21.0.0/16 create`,
+          `${R_MAIN} 10.0.0.0/16 create`,
+        ],
+        reasons: [
+          `route table ${A_MAIN} (111111111111 us-east-1) holds 4 routes and has room for 1 of the 2 this connection needs (quota 5): not created: 10.21.0.0/16`,
+        ],
+      },
+      {
+        name: "no room in two tables, room in the third",
+        facts: active(tables({ accepterMain: 4, requesterMain: 9 })),
+        plan: [`${A_PARTNERS} 10.20.0.0/16 create`],
+        reasons: [
+          `route table ${A_MAIN} (111111111111 us-east-1) holds 5 routes and has room for 0 of the 1 this connection needs (quota 5): not created: 10.20.0.0/16`,
+          `route table ${R_MAIN} (222222222222 us-east-1) holds 10 routes and has room for 0 of the 1 this connection needs (quota 5): not created: 10.0.0.0/16`,
+        ],
+      },
+      {
+        name: "a full table whose routes are all there: nothing to report",
+        facts: active({
+          accepterTables: [
+            accepterMain(...filler(3), route("10.20.0.0/16", CONNECTION_ID)),
+            accepterPartners(),
+          ],
+        }),
+        plan: [
+          `${A_MAIN} 10.20.0.0/16 present`,
+          `${A_PARTNERS} 10.20.0.0/16 create`,
+          `${R_MAIN} 10.0.0.0/16 create`,
+        ],
+        reasons: [],
+      },
+    ]),
+  )("%s", (_, row) => {
+    const decision = decide(row.facts, POLICY);
+
+    expect(decision.action).toBe("maintain");
+    expect(planOf(decision)).toEqual(row.plan);
+    expect(decision.reasons).toEqual([`rule 'shared' governs this connection`, ...row.reasons]);
+    expect(decision.findings).toEqual(row.reasons.length > 0 ? ["quota"] : []);
+    expect(
+      changesOf(decision).createRoutes.map((r) => `${r.routeTableId} ${r.destination} ${r.status}`),
+    ).toEqual(row.plan.filter((line) => line.endsWith("create")));
+  });
+
+  it("does not count the peering quota against a connection that is already active", () => {
+    const decision = decide(active({}, { activePeeringsPerVpc: 1 }), POLICY);
+
+    expect(decision).toMatchObject({ action: "maintain", findings: [] });
+  });
+
+  it("keeps the routes it does not cut: stale routes still go, and nothing is cut without quotas", () => {
+    const stale = route("10.99.0.0/16", CONNECTION_ID);
+    const input = {
+      status: "active",
+      accepterTables: [accepterMain(...filler(4), stale), accepterPartners()],
+    };
+
+    const cut = decide(active(input), POLICY);
+    const uncut = decide(facts(input), POLICY);
+
+    expect(cut.removals).toEqual(uncut.removals);
+    expect(cut.removals.map((r) => r.destination)).toEqual(["10.99.0.0/16"]);
+    expect(planOf(uncut)).toContain(`${A_MAIN} 10.20.0.0/16 create`);
+    expect(planOf(cut)).not.toContain(`${A_MAIN} 10.20.0.0/16 create`);
+  });
+});
+
+describe("quotas: from the configuration", () => {
+  it("are AWS's defaults unless set: 500 routes per route table, 50 active peerings per VPC", () => {
+    expect(loadConfig({}).quotas).toEqual({ routesPerTable: 500, activePeeringsPerVpc: 50 });
+    expect(loadConfig({ ROUTE_TABLE_QUOTA: "1000", ACTIVE_PEERING_QUOTA: "1" }).quotas).toEqual({
+      routesPerTable: 1000,
+      activePeeringsPerVpc: 1,
+    });
+  });
+
+  it.each(["0", "-1", "2.5", "fifty"])("refuses %j for either", (value) => {
+    expect(() => loadConfig({ ROUTE_TABLE_QUOTA: value })).toThrow(/ROUTE_TABLE_QUOTA/);
+    expect(() => loadConfig({ ACTIVE_PEERING_QUOTA: value })).toThrow(/ACTIVE_PEERING_QUOTA/);
+  });
+});
+
+describe("quotas: a VPC's active peering connections, counted from a listing", () => {
+  const connection = (id: string, status: string, requesterVpc: string, accepterVpc: string) => ({
+    ...facts({ status }).connection,
+    id,
+    requester: { ...facts().connection.requester, vpcId: requesterVpc },
+    accepter: { ...facts().connection.accepter, vpcId: accepterVpc },
+  });
+
+  it("counts the active ones on either side, and nothing else", () => {
+    const counts = activePeeringsByVpc([
+      connection("pcx-1", "active", "vpc-a", "vpc-hub"),
+      connection("pcx-2", "active", "vpc-hub", "vpc-b"),
+      connection("pcx-3", "pending-acceptance", "vpc-c", "vpc-hub"),
+      connection("pcx-4", "deleted", "vpc-d", "vpc-hub"),
+      connection("pcx-5", "active", "vpc-a", "vpc-b"),
+    ]);
+
+    expect(Object.fromEntries(counts)).toEqual({ "vpc-hub": 2, "vpc-a": 2, "vpc-b": 2 });
+  });
+});
