@@ -18,6 +18,7 @@ import { readSweep, type SweepPass, type SweepRead } from "./sweep/read-sweep";
 import {
   bulkReadAt,
   factsFromSnapshot,
+  recordAccepted,
   recordChanges,
   recordRemovals,
   type SweepSnapshot,
@@ -177,7 +178,10 @@ async function decideAndCarryOut(
       const failure = new NotDecidedError(connection.id, read.error);
       results.push({ target, result: { kind: "failed", ref, failure } });
     } else {
-      decided.push({ target, decision: decide(read.facts, ctx.policy), currentTags: connection.tags });
+      const decision = decide(read.facts, ctx.policy);
+      // The next request to the same VPC is checked against the count this accept leaves.
+      if (decision.action === "accept" && decision.mode === "enforce") recordAccepted(snapshot, connection);
+      decided.push({ target, decision, currentTags: connection.tags });
     }
   }
   const carried = await (ctx.carryOut ?? inAws).carryOutAll(decided, {

@@ -130,6 +130,22 @@ describe("the accepter VPC's active peering quota", () => {
     expect(answer.record.findings).toEqual([]);
   });
 
+  it("counts what the same pass accepts: of two requests with room for one, the second is rejected", async () => {
+    const world = service.world();
+    const { shared, app } = service.ids();
+    activePeerings(world, 1);
+    const other = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs: ["10.22.0.0/16"] });
+    const first = world.addPeering({ requesterVpcId: app, accepterVpcId: shared });
+    const second = world.addPeering({ requesterVpcId: other, accepterVpcId: shared });
+
+    const summary = (await service.run("reconcile", PENDING_TICK)) as ReconcileSummary;
+
+    expect(summary.actions).toEqual({ accept: 1, reject: 1 });
+    const statuses = [first, second].map((id) => world.peering(id).status.code);
+    expect(statuses).toEqual(["active", "rejected"]);
+    expect(world.calls.filter((c) => c.operation === "AcceptVpcPeeringConnection" && c.error)).toEqual([]);
+  });
+
   it("reads the count with two listings, the pending pass as an event does", async () => {
     const world = service.world();
     const { shared, app } = service.ids();

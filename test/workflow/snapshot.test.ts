@@ -6,6 +6,7 @@ import {
   type BulkRead,
   copySnapshot,
   factsFromSnapshot,
+  recordAccepted,
   recordChanges,
   recordRemovals,
   type SweepSnapshot,
@@ -258,6 +259,20 @@ describe("copySnapshot: one read, a snapshot for each plan", () => {
     expect(routesIn(copy, HUB_KEY, "rtb-hub-apps")).toEqual([route("10.0.0.0/16", "local")]);
     expect(routesIn(copy, SPOKE_KEY, "rtb-spoke")).toEqual([]);
     expect(routesIn(original, SPOKE_KEY, "rtb-spoke")).toEqual([route("10.0.0.0/16", "pcx-1", "active")]);
+  });
+
+  it("keeps the peering counts one pass's accepts raise out of the other's copy", () => {
+    const original = { ...snapshot(), activePeerings: new Map([[HUB_KEY, read(new Map([["vpc-hub", 3]]))]]) };
+    const copy = copySnapshot(original);
+
+    recordAccepted(copy, PCX);
+
+    const count = (state: SweepSnapshot) => {
+      const counts = state.activePeerings?.get(HUB_KEY);
+      return counts?.kind === "read" ? counts.value.get("vpc-hub") : undefined;
+    };
+    expect(count(copy)).toBe(4);
+    expect(count(original)).toBe(3);
   });
 
   it("keeps reads that failed or were unreadable as they were", () => {

@@ -114,7 +114,7 @@ function tablesOf(read: Exclude<BulkRead<Map<string, RouteTable[]>>, { kind: "fa
   return tables;
 }
 
-/** A snapshot of its own: what a pass changes in it (the routes of its tables) is copied. */
+/** A snapshot of its own: what a pass changes in it (its tables' routes, the peering counts) is copied. */
 export function copySnapshot(snapshot: SweepSnapshot): SweepSnapshot {
   const tables = new Map(
     [...snapshot.tables].map(([key, read]) => [
@@ -132,7 +132,26 @@ export function copySnapshot(snapshot: SweepSnapshot): SweepSnapshot {
         : read,
     ]),
   );
-  return { ...snapshot, tables };
+  const activePeerings =
+    snapshot.activePeerings &&
+    new Map(
+      [...snapshot.activePeerings].map(([key, read]) => [
+        key,
+        read.kind === "read" ? { kind: "read" as const, value: new Map(read.value) } : read,
+      ]),
+    );
+  return { ...snapshot, tables, ...(activePeerings && { activePeerings }) };
+}
+
+/**
+ * Records in the snapshot a request the pass accepts, as one more active connection of both its VPCs,
+ * so that the next request to the same VPC is checked against the count the accept leaves.
+ */
+export function recordAccepted(snapshot: SweepSnapshot, connection: PeeringConnection): void {
+  for (const side of [connection.accepter, connection.requester]) {
+    const read = snapshot.activePeerings?.get(targetKey(side));
+    if (read?.kind === "read") read.value.set(side.vpcId, (read.value.get(side.vpcId) ?? 0) + 1);
+  }
 }
 
 /** Records in the snapshot the routes one carried-out decision made and removed. */
