@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { requestPeering, type World } from "../../model";
 import { ACCEPTER, PARTNER, REQUESTER, routesOf } from "../handlers/harness";
-import { READ_ONLY_CALLS, useLiveWorld } from "./live-world";
+import { expectOnlyReads, useLiveWorld } from "./live-world";
 import { explainLive, runCli } from "./run-cli";
 
 const CENTRAL = "444444444444";
@@ -44,8 +44,7 @@ describe("explain <pcx-id> live, with the accepter account's credentials", () =>
     );
     expect(result.out).toContain("Unmanaged sides: none");
 
-    expect(world.mutatingCalls()).toEqual([]);
-    expect(world.calls.filter((c) => !READ_ONLY_CALLS.has(c.operation))).toEqual([]);
+    expectOnlyReads(world);
     expect(world.peering(connectionId).status.code).toBe("pending-acceptance");
     expect(world.peering(connectionId).tagsByAccount).toEqual({});
     expect(allRoutes(world)).toEqual(before);

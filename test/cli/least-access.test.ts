@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ACCEPTER, REQUESTER } from "../handlers/harness";
 import { addPcxRoute } from "../handlers/sweep-worlds";
-import { READ_ONLY_CALLS, useLiveWorld } from "./live-world";
+import { expectOnlyReads, useLiveWorld } from "./live-world";
 import { organisation, PLAN_POLICY } from "./plan-world";
 import { runCli, tempFile } from "./run-cli";
 
@@ -74,11 +74,7 @@ function routeLines(out: string[], id: string): string[] {
 describe("plan --least-access, with the accepter account's credentials", () => {
   const env = useLiveWorld(ACCEPTER);
 
-  function readOnly() {
-    const world = env.world();
-    expect(world.mutatingCalls()).toEqual([]);
-    expect(world.calls.filter((c) => !READ_ONLY_CALLS.has(c.operation))).toEqual([]);
-  }
+  const readOnly = () => expectOnlyReads(env.world());
 
   it("flags every route to a connection that routes a whole peer VPC, and exits 3", async () => {
     const world = env.world();

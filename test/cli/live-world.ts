@@ -81,3 +81,9 @@ export const READ_ONLY_CALLS = new Set([
   "DescribeRouteTables",
   "DescribeSubnets",
 ]);
+
+/** A read-only command made no mutating call, and no call outside the read-only set. */
+export function expectOnlyReads(world: World): void {
+  expect(world.mutatingCalls()).toEqual([]);
+  expect(world.calls.filter((c) => !READ_ONLY_CALLS.has(c.operation))).toEqual([]);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { requestPeering } from "../../model";
 import { ACCEPTER, PARTNER, REQUESTER } from "../handlers/harness";
-import { APPROVAL_POLICY, expireIn, HOUR, MINUTE, READ_ONLY_CALLS, useLiveWorld } from "./live-world";
+import { APPROVAL_POLICY, expectOnlyReads, expireIn, HOUR, MINUTE, useLiveWorld } from "./live-world";
 import { runCli, tempFile } from "./run-cli";
 
 const pending = (...more: string[]) =>
@@ -84,7 +84,7 @@ describe("pending, with the accepter account's credentials", () => {
       ]),
     );
 
-    expect(world.calls.filter((c) => !READ_ONLY_CALLS.has(c.operation))).toEqual([]);
+    expectOnlyReads(world);
     for (const id of [awaiting, partnerRequest, rejected]) {
       expect(world.peering(id).status.code).toBe("pending-acceptance");
       expect(world.peering(id).tagsByAccount).toEqual({});
@@ -127,7 +127,7 @@ describe("pending, with the accepter account's credentials", () => {
     expect(listed[2]).not.toHaveProperty("approvalRule");
     expect(listed[0]).toMatchObject({ action: "reject", awaitsApproval: false, timeLeft: "0 h 40 min left" });
     expect(listed[0]).not.toHaveProperty("rule");
-    expect(world.calls.filter((c) => !READ_ONLY_CALLS.has(c.operation))).toEqual([]);
+    expectOnlyReads(world);
   });
 
   it("says so when nothing is pending", async () => {
@@ -269,6 +269,6 @@ describe("pending, with the credentials of a central account", () => {
     expect(world.calls).toContainEqual(
       expect.objectContaining({ operation: "DescribeVpcPeeringConnections", account: ACCEPTER }),
     );
-    expect(world.calls.filter((c) => !READ_ONLY_CALLS.has(c.operation))).toEqual([]);
+    expectOnlyReads(world);
   });
 });

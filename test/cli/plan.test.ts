@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { requestPeering } from "../../model";
 import { ACCEPTER, PARTNER, REQUESTER, SHARED_VPC } from "../handlers/harness";
-import { READ_ONLY_CALLS, useLiveWorld } from "./live-world";
+import { expectOnlyReads, useLiveWorld } from "./live-world";
 import { CHANGED_POLICY, organisation, PLAN_POLICY } from "./plan-world";
 import { runCli, tempFile } from "./run-cli";
 
@@ -20,11 +20,7 @@ function block(out: string[], id: string): string[] {
 describe("plan, with the accepter account's credentials", () => {
   const env = useLiveWorld(ACCEPTER);
 
-  function readOnly() {
-    const world = env.world();
-    expect(world.mutatingCalls()).toEqual([]);
-    expect(world.calls.filter((c) => !READ_ONLY_CALLS.has(c.operation))).toEqual([]);
-  }
+  const readOnly = () => expectOnlyReads(env.world());
 
   it("prints what a full pass would change, grouped by action, exits 2, and changes nothing", async () => {
     const world = env.world();
@@ -503,8 +499,7 @@ describe("plan --diff", () => {
       "  DNS changes       0 old plan only, 6 new plan only",
       "  orphan routes     0",
     ]);
-    expect(world.mutatingCalls()).toEqual([]);
-    expect(world.calls.filter((c) => !READ_ONLY_CALLS.has(c.operation))).toEqual([]);
+    expectOnlyReads(world);
   });
 
   it("reads the organisation once for both plans: each account-region listed and read once", async () => {
