@@ -178,6 +178,12 @@ describe("quotas: a request is accepted only if every table it writes, and its a
     expect(decide(conflicting, POLICY).findings).toEqual(["rejected", "route-conflict"]);
   });
 
+  it("checks only the tables when the VPC's connections were not counted", () => {
+    const { accepterActivePeerings: _, ...uncounted } = quotaFacts(tables({}), { activePeeringsPerVpc: 1 });
+
+    expect(decide(uncounted, POLICY)).toMatchObject({ action: "accept", findings: [] });
+  });
+
   it("checks nothing when the facts carry no quotas: they decide as before", () => {
     const crowded = {
       ...facts(tables({ accepterMain: 600, requesterMain: 600 })),
@@ -218,6 +224,33 @@ describe("quotas: an active connection gets the routes that fit, and a finding f
         reasons: [
           `route table ${A_MAIN} (111111111111 us-east-1) holds 5 routes and has room for 0 of the 1 this connection needs (quota 5): not created: 10.20.0.0/16`,
           `route table ${R_MAIN} (222222222222 us-east-1) holds 10 routes and has room for 0 of the 1 this connection needs (quota 5): not created: 10.0.0.0/16`,
+        ],
+      },
+      {
+        name: "exactly the room a table has: every route made",
+        facts: active(tables({ accepterMain: 3 })),
+        plan: [
+          `${A_MAIN} 10.20.0.0/16 create`,
+          `${A_PARTNERS} 10.20.0.0/16 create`,
+          `${R_MAIN} 10.0.0.0/16 create`,
+        ],
+        reasons: [],
+      },
+      {
+        name: "room for one of three: every destination not created is named",
+        facts: active({
+          ...tables({ accepterMain: 3 }),
+          requesterCidrs: ["10.20.0.0/16", "10.21.0.0/16", "10.22.0.0/16"],
+        }),
+        plan: [
+          `${A_MAIN} 10.20.0.0/16 create`,
+          `${A_PARTNERS} 10.20.0.0/16 create`,
+          `${A_PARTNERS} 10.21.0.0/16 create`,
+          `${A_PARTNERS} 10.22.0.0/16 create`,
+          `${R_MAIN} 10.0.0.0/16 create`,
+        ],
+        reasons: [
+          `route table ${A_MAIN} (111111111111 us-east-1) holds 4 routes and has room for 1 of the 3 this connection needs (quota 5): not created: 10.21.0.0/16, 10.22.0.0/16`,
         ],
       },
       {

@@ -77,6 +77,51 @@ describe("the policy's reach", () => {
   });
 });
 
+describe("what is said about the reach", () => {
+  it("names every tag a subnet must carry, and every routable CIDR a block is outside", () => {
+    const decision = decideWith(
+      { accepter: { subnets: { tags: { Tier: "shared", Env: "prod" } } } },
+      { accepterSubnets: [SHARED] },
+    );
+    expect(decision.reasons).toContain(
+      "no accepter subnet is tagged Tier=shared, Env=prod: nothing of it is routed",
+    );
+    const outside = decideWith({ accepter: { cidrs: ["10.9.0.0/16"] } });
+    expect(outside.reasons).toContain(
+      "accepter block 10.9.0.0/16 is not inside 10.0.0.0/16, fd00:a::/56: not routed",
+    );
+  });
+
+  it("says nothing, and finds nothing, when every block and subnet named is routed", () => {
+    const subnets = decideWith({ accepter: { subnets: { tags: { Tier: "shared" } } } });
+    const blocks = decideWith({ requester: { cidrs: ["10.20.8.0/22", "10.20.12.0/22"] } });
+    for (const decision of [subnets, blocks]) {
+      expect(decision.findings).toEqual([]);
+      expect(
+        decision.reasons.filter((r) => r.includes("not routed") || r.includes("subnet is tagged")),
+      ).toEqual([]);
+    }
+    expect(routed(blocks).filter((r) => r.startsWith("accepter"))).toEqual([
+      "accepter 10.20.8.0/22 create",
+      "accepter 10.20.12.0/22 create",
+    ]);
+  });
+
+  it("refuses a reach that is none of the three, saying what it may be", () => {
+    const result = PolicySchema.safeParse({ version: 1, rules: [rule({ accepter: "subnets" })] });
+    expect(result.error?.issues.map((i) => i.message)).toContain(
+      "must be vpc, {subnets: {tags: {Key: Value}}} or {cidrs: [...]}",
+    );
+  });
+
+  it("reads subnets when any one rule routes to subnets", () => {
+    const wide = { ...rule({}), name: "wide" };
+    expect(readsSubnets(policy([wide, rule({ accepter: { subnets: { tags: { Tier: "shared" } } } })]))).toBe(
+      true,
+    );
+  });
+});
+
 describe("what each side's tables route", () => {
   it("the whole peer VPC by default", () => {
     expect(routed(decideWith({}))).toEqual([
