@@ -5,6 +5,7 @@ import type { DecisionFacts } from "../facts";
 import { isInRemit, isWatched } from "../policy/match-rule";
 import { readsSubnets } from "../policy/reach";
 import type { Policy } from "../policy/schema";
+import { readsSecurityGroups } from "../policy/security-groups";
 
 /**
  * A connection as an event or a sweep names it, and where to look it up: enough to find it, nothing
@@ -53,7 +54,10 @@ export async function readForDecision(ref: ConnectionRef, ctx: ReadContext): Pro
     const where = { connectionId: ref.connectionId, account: accepter.account, region: accepter.region };
     connection = await readConnection(sessions, where, ctx.waits.visible);
   }
-  const facts = await readDecisionFacts(sessions, connection, { subnets: readsSubnets(policy) });
+  const facts = await readDecisionFacts(sessions, connection, {
+    subnets: readsSubnets(policy),
+    securityGroups: readsSecurityGroups(policy),
+  });
   // Only a tag in the accepter's view answers a request: a tag event elsewhere says nothing of who did.
   const answeredHere =
     ref.account === connection.accepter.account && ref.region === connection.accepter.region;

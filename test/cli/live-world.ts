@@ -80,4 +80,6 @@ export const READ_ONLY_CALLS = new Set([
   "DescribeVpcs",
   "DescribeRouteTables",
   "DescribeSubnets",
+  "DescribeSecurityGroups",
+  "DescribeSecurityGroupRules",
 ]);

@@ -4,6 +4,7 @@ import { toPeeringConnection } from "../../aws/to-facts";
 import { settleWithConcurrency } from "../../concurrency";
 import { readsSubnets } from "../../policy/reach";
 import type { Policy } from "../../policy/schema";
+import { readsSecurityGroups } from "../../policy/security-groups";
 import type { SweepTarget } from "../sweep-targets";
 import { type Assignment, assignConnections, type Listing, targetKey } from "./assign";
 import { readSnapshot } from "./read-snapshot";
@@ -82,7 +83,11 @@ export async function readSweeps(
       ? listed.flatMap((result) => (result.status === "fulfilled" ? [result.item] : []))
       : [],
     views.flatMap(({ assignment }) => assignment.listed.map((item) => item.connection)),
-    { concurrency: options.concurrency, subnets: sweeps.some(({ policy }) => readsSubnets(policy)) },
+    {
+      concurrency: options.concurrency,
+      subnets: sweeps.some(({ policy }) => readsSubnets(policy)),
+      securityGroups: sweeps.some(({ policy }) => readsSecurityGroups(policy)),
+    },
   );
   return views.map((view, i) => ({ ...view, snapshot: i === 0 ? snapshot : copySnapshot(snapshot) }));
 }

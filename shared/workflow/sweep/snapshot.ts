@@ -5,9 +5,12 @@ import type {
   PeeringConnection,
   RouteTable,
   RouteTablesRead,
+  SecurityGroup,
+  SecurityGroupsRead,
   Subnet,
   SubnetsRead,
 } from "../../facts";
+import { ruleKey } from "../../security-groups/rule-key";
 import { targetKey } from "./assign";
 
 /** One bulk read of an account-region: what it gave, or why not: for good (`unreadable`) or for now. */
@@ -26,6 +29,8 @@ export interface SweepSnapshot {
   accepterCidrs: Map<string, BulkRead<Map<string, string[]>>>;
   /** Both sides' subnets (by VPC), read only when a rule routes to subnets. */
   subnets?: Map<string, BulkRead<Map<string, Subnet[]>>>;
+  /** Both sides' security groups (by VPC), read only when a rule opens security groups. */
+  securityGroups?: Map<string, BulkRead<Map<string, SecurityGroup[]>>>;
 }
 
 /** The facts for one connection, as readDecisionFacts would read them; the error when a read failed for now. */
@@ -47,6 +52,12 @@ export function factsFromSnapshot(
   };
   if (subnets?.accepter.kind === "failed") return { error: subnets.accepter.error };
   if (subnets?.requester.kind === "failed") return { error: subnets.requester.error };
+  const groups = snapshot.securityGroups && {
+    accepter: bulkReadAt(snapshot.securityGroups, accepter),
+    requester: bulkReadAt(snapshot.securityGroups, requester),
+  };
+  if (groups?.accepter.kind === "failed") return { error: groups.accepter.error };
+  if (groups?.requester.kind === "failed") return { error: groups.requester.error };
   return {
     facts: {
       connection,
@@ -58,6 +69,10 @@ export function factsFromSnapshot(
         accepterSubnets: subnetsOf(subnets.accepter, accepter.vpcId),
         requesterSubnets: subnetsOf(subnets.requester, requester.vpcId),
       }),
+      ...(groups && {
+        accepterSecurityGroups: groupsOf(groups.accepter, accepter.vpcId),
+        requesterSecurityGroups: groupsOf(groups.requester, requester.vpcId),
+      }),
       readAt: readAt.toISOString(),
     },
   };
@@ -65,6 +80,11 @@ export function factsFromSnapshot(
 
 function subnetsOf(read: BulkRead<Map<string, Subnet[]>>, vpcId: string): SubnetsRead {
   if (read.kind === "read") return { readable: true, subnets: read.value.get(vpcId) ?? [] };
+  return { readable: false, reason: read.kind === "unreadable" ? read.reason : read.error.message };
+}
+
+function groupsOf(read: BulkRead<Map<string, SecurityGroup[]>>, vpcId: string): SecurityGroupsRead {
+  if (read.kind === "read") return { readable: true, groups: read.value.get(vpcId) ?? [] };
   return { readable: false, reason: read.kind === "unreadable" ? read.reason : read.error.message };
 }
 
@@ -89,25 +109,37 @@ function tablesOf(read: Exclude<BulkRead<Map<string, RouteTable[]>>, { kind: "fa
   return tables;
 }
 
-/** A snapshot of its own: what a pass changes in it (the routes of its tables) is copied. */
+/**
+ * A snapshot of its own: what a pass changes in it (the routes of its tables, the rules of its
+ * security groups) is copied.
+ */
 export function copySnapshot(snapshot: SweepSnapshot): SweepSnapshot {
-  const tables = new Map(
-    [...snapshot.tables].map(([key, read]) => [
+  const tables = copyReads(snapshot.tables, (table) => ({ ...table, routes: [...table.routes] }));
+  const securityGroups =
+    snapshot.securityGroups &&
+    copyReads(snapshot.securityGroups, (group) => ({
+      ...group,
+      ingress: [...group.ingress],
+      tagged: [...group.tagged],
+    }));
+  return { ...snapshot, tables, ...(securityGroups && { securityGroups }) };
+}
+
+function copyReads<T>(
+  reads: Map<string, BulkRead<Map<string, T[]>>>,
+  copy: (item: T) => T,
+): Map<string, BulkRead<Map<string, T[]>>> {
+  return new Map(
+    [...reads].map(([key, read]) => [
       key,
       read.kind === "read"
         ? {
             kind: "read" as const,
-            value: new Map(
-              [...read.value].map(([vpcId, list]) => [
-                vpcId,
-                list.map((table) => ({ ...table, routes: [...table.routes] })),
-              ]),
-            ),
+            value: new Map([...read.value].map(([vpcId, list]) => [vpcId, list.map(copy)])),
           }
         : read,
     ]),
   );
-  return { ...snapshot, tables };
 }
 
 /** Records in the snapshot the routes one carried-out decision made and removed. */
@@ -122,6 +154,32 @@ export function recordChanges(snapshot: SweepSnapshot, connectionId: string, out
     }
   }
   recordRemovals(snapshot, outcome.removed);
+  recordRuleChanges(snapshot, connectionId, outcome);
+}
+
+/** Records the security-group rules made and revoked, so that a later phase sees them (a re-peered VPC). */
+function recordRuleChanges(snapshot: SweepSnapshot, connectionId: string, outcome: Outcome): void {
+  const { securityGroups } = snapshot;
+  if (!securityGroups || !outcome.securityGroupRules) return;
+  const groupAt = (where: { account: string; region: string; groupId: string }) => {
+    const read = securityGroups.get(targetKey(where));
+    if (read?.kind !== "read") return undefined;
+    return [...read.value.values()].flat().find((group) => group.id === where.groupId);
+  };
+  for (const done of outcome.securityGroupRules.authorized) {
+    const group = done.result === "created" ? groupAt(done.rule) : undefined;
+    if (!group || done.result !== "created") continue;
+    const { protocol, fromPort, toPort, cidr } = done.rule;
+    group.ingress.push({ protocol, fromPort, toPort, cidr });
+    group.tagged.push({ id: done.ruleId, connectionId, protocol, fromPort, toPort, cidr });
+  }
+  for (const done of outcome.securityGroupRules.revoked) {
+    const group = done.result === "failed" ? undefined : groupAt(done.rule);
+    if (!group) continue;
+    const key = ruleKey(done.rule);
+    group.tagged = group.tagged.filter((rule) => rule.id !== done.rule.ruleId);
+    group.ingress = group.ingress.filter((rule) => ruleKey(rule) !== key);
+  }
 }
 
 /** Records in the snapshot the routes that are gone (removed now, or found already absent). */
