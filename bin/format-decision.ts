@@ -14,6 +14,7 @@ const PRINTED = new Set([
   "accepter",
   "requester",
   "plan",
+  "securityGroupRules",
   "unmanaged",
 ]);
 
@@ -30,6 +31,13 @@ export function formatDecision(decision: Decision): string[] {
     "Route plan:",
     ...indent(decision.plan.length > 0 ? planTable(decision.plan) : ["(no routes planned)"]),
   ];
+  if (decision.securityGroupRules) {
+    const { plan, revoke } = decision.securityGroupRules;
+    lines.push(
+      "Security-group rules:",
+      ...indent(plan.length + revoke.length > 0 ? rulesTable(decision.securityGroupRules) : ["(none)"]),
+    );
+  }
   const unmanaged = Object.entries(decision.unmanaged);
   if (unmanaged.length === 0) lines.push("Unmanaged sides: none");
   else lines.push("Unmanaged sides:", ...unmanaged.map(([side, why]) => `  ${side}: ${why}`));
@@ -56,6 +64,28 @@ export function planTable(plan: PlannedRoute[]): string[] {
       r.status,
       r.conflictsWith ? `${r.conflictsWith.destination} -> ${r.conflictsWith.target}` : "",
     ]),
+  );
+}
+
+/** Each rule the plan wants (to create, or present) and each of the service's own it revokes. */
+function rulesTable({ plan, revoke }: NonNullable<Decision["securityGroupRules"]>): string[] {
+  const ports = (r: { fromPort: number; toPort: number }) =>
+    r.fromPort < 0 ? "all" : r.fromPort === r.toPort ? `${r.fromPort}` : `${r.fromPort}-${r.toPort}`;
+  return table(
+    ["SIDE", "ACCOUNT", "REGION", "GROUP", "PROTOCOL", "PORTS", "SOURCE", "STATUS"],
+    [
+      ...plan.map((r) => [r.side, r.account, r.region, r.groupId, r.protocol, ports(r), r.cidr, r.status]),
+      ...revoke.map((r) => [
+        r.side,
+        r.account,
+        r.region,
+        r.groupId,
+        r.protocol,
+        ports(r),
+        r.cidr ?? "another source",
+        `revoke ${r.ruleId}`,
+      ]),
+    ],
   );
 }
 

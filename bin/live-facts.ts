@@ -59,7 +59,8 @@ export async function openCallerSessions(
 /**
  * Reads what the service would read before deciding, with the caller's credentials standing in for the
  * function's. Only the service's read path is used (STS GetCallerIdentity and AssumeRole, EC2
- * DescribeVpcPeeringConnections, DescribeVpcs, DescribeRouteTables, DescribeSubnets): nothing here accepts, rejects,
+ * DescribeVpcPeeringConnections, DescribeVpcs, DescribeRouteTables, DescribeSubnets, DescribeSecurityGroups,
+ * DescribeSecurityGroupRules): nothing here accepts, rejects,
  * routes or tags, and the carry-out code is not even imported.
  */
 export async function readLiveFacts(policy: Policy, target: LiveTarget): Promise<LiveFacts> {

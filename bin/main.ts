@@ -38,7 +38,8 @@ Commands:
       with your AWS credentials, as the service reads them (assuming $ASSUME_ROLE_NAME, with
       $ASSUME_ROLE_EXTERNAL_ID, into other accounts the policy names), and explain the decision.
       Read-only: it calls only sts:GetCallerIdentity, sts:AssumeRole, ec2:DescribeVpcPeeringConnections,
-      ec2:DescribeVpcs, ec2:DescribeRouteTables and (when a rule routes to subnets) ec2:DescribeSubnets.
+      ec2:DescribeVpcs, ec2:DescribeRouteTables, (when a rule routes to subnets) ec2:DescribeSubnets and
+      (when a rule opens security groups) ec2:DescribeSecurityGroups and ec2:DescribeSecurityGroupRules.
       It never accepts, rejects, routes or tags anything.
       Where your credentials cannot read a side that the service's role could, that side is reported
       as not managed. A connection not yet visible is waited for up to $VISIBLE_WAIT_SECONDS (30).

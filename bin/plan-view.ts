@@ -4,6 +4,7 @@ import type { PeeringSide } from "../shared/facts";
 import type { Mode } from "../shared/policy/schema";
 import type { OrphanRoute } from "../shared/routes/orphan-routes";
 import type { Side } from "../shared/routes/plan-routes";
+import { type RuleRef, toRuleRef } from "../shared/workflow/decision-record";
 import type { PassPlan, PlannedConnection } from "../shared/workflow/plan-pass";
 import type { SweepTarget } from "../shared/workflow/sweep-targets";
 import { table } from "./format-decision";
@@ -50,6 +51,8 @@ export interface ConnectionView {
   createRoutes: RouteView[];
   removeRoutes: RouteView[];
   enableDns: DnsView[];
+  /** Present when the policy opens security groups: the rules to open and to revoke. */
+  securityGroupRules?: { create: RuleRef[]; revoke: RuleRef[] };
 }
 
 export interface OrphanRouteView extends RouteView {
@@ -73,6 +76,9 @@ export interface PlanTotals {
   /** Routes of connections and orphan blackhole routes the next pass removes. */
   routesToRemove: number;
   dnsChanges: number;
+  /** Present when the policy opens security groups. */
+  rulesToOpen?: number;
+  rulesToRevoke?: number;
   awaitingApproval: number;
   reportOnly: number;
   skipped: number;
@@ -125,6 +131,10 @@ export function toPlanView(plan: PassPlan): PlanView {
       routesToCreate: sum((c) => c.createRoutes.length),
       routesToRemove: sum((c) => c.removeRoutes.length) + enforcedOrphans,
       dnsChanges: sum((c) => c.enableDns.length),
+      ...(connections.some((c) => c.securityGroupRules) && {
+        rulesToOpen: sum((c) => c.securityGroupRules?.create.length ?? 0),
+        rulesToRevoke: sum((c) => c.securityGroupRules?.revoke.length ?? 0),
+      }),
       awaitingApproval: connections.filter((c) => c.effect === "awaits-approval").length,
       reportOnly: connections.filter((c) => c.effect === "report-only").length,
       skipped: plan.skipped.length,
@@ -159,6 +169,12 @@ function toConnectionView({ target, decision, changes }: PlannedConnection): Con
     createRoutes: changes.createRoutes.map(routeView),
     removeRoutes: changes.removeRoutes.map(routeView),
     enableDns: changes.enableDns.map(({ side, account, region }) => ({ side, account, region })),
+    ...(changes.securityGroupRules && {
+      securityGroupRules: {
+        create: changes.securityGroupRules.create.map((rule) => toRuleRef(rule)),
+        revoke: changes.securityGroupRules.revoke.map((rule) => toRuleRef(rule)),
+      },
+    }),
   };
 }
 
@@ -226,6 +242,8 @@ function formatTotals(t: PlanTotals, orphansRemoved: number): string[] {
         ["routes to create", `${t.routesToCreate}`],
         ["routes to remove", `${t.routesToRemove}${orphans}`],
         ["DNS changes", `${t.dnsChanges}`],
+        ...(t.rulesToOpen !== undefined ? [["security-group rules to open", `${t.rulesToOpen}`]] : []),
+        ...(t.rulesToRevoke !== undefined ? [["security-group rules to revoke", `${t.rulesToRevoke}`]] : []),
         ["awaiting approval", `${t.awaitingApproval}`],
         ["report-only", `${t.reportOnly}`],
         ...(t.skipped > 0 ? [["not decided", `${t.skipped}`]] : []),
@@ -245,6 +263,7 @@ function formatConnection(c: ConnectionView): string[] {
     `    peers    requester ${side(c.requester)} -> accepter ${side(c.accepter)}`,
     `    reasons  ${c.reasons.join("; ")}`,
     ...labelled("routes", align(routeRows(c))),
+    ...labelled("rules", align(ruleRows(c))),
     ...labelled(
       "dns",
       c.enableDns.map((d) => `enable remote DNS resolution: ${d.side} ${d.account} ${d.region}`),
@@ -256,6 +275,14 @@ function routeRows(c: Pick<ConnectionView, "createRoutes" | "removeRoutes">): st
   return [
     ...c.createRoutes.map((r) => ["create", ...routeCells(r)]),
     ...c.removeRoutes.map((r) => ["remove", ...routeCells(r)]),
+  ];
+}
+
+function ruleRows(c: Pick<ConnectionView, "securityGroupRules">): string[][] {
+  const cells = (r: RuleRef) => [r.side, r.account, r.region, r.groupId, r.protocol, r.ports, r.source];
+  return [
+    ...(c.securityGroupRules?.create ?? []).map((r) => ["open", ...cells(r)]),
+    ...(c.securityGroupRules?.revoke ?? []).map((r) => ["revoke", ...cells(r), r.ruleId ?? ""]),
   ];
 }
 

@@ -6,3 +6,4 @@ export const ACCOUNT_ID = /^\d{12}$/;
 export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 export const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 export const CONNECTION_ID = /^pcx-([0-9a-f]{8}|[0-9a-f]{17})$/;
+export const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;

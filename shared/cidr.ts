@@ -70,3 +70,9 @@ export function sameCidr(a: string, b: string): boolean {
   // The network's text tells the families apart: an IPv6 address always prints with a colon.
   return x.prefix === y.prefix && x.network.toString() === y.network.toString();
 }
+
+/** One spelling per block, so that blocks can be compared as text (`FD00:10:0::/64` is `fd00:10::/64`). */
+export function canonicalCidr(text: string): string {
+  const { network, prefix } = toCidr(text);
+  return `${network.kind() === "ipv6" ? (network as ipaddr.IPv6).toRFC5952String() : network.toString()}/${prefix}`;
+}

@@ -63,6 +63,40 @@ export interface Subnet {
 /** What is known of one side's subnets: read, or not readable (and why). */
 export type SubnetsRead = { readable: true; subnets: Subnet[] } | { readable: false; reason: string };
 
+/**
+ * An ingress rule as EC2 lists it, reduced to what the service compares: protocol by name (`tcp`, `udp`,
+ * `icmp`, `icmpv6`, `-1` for all, else its number), ports (-1 when the protocol has none) and the CIDR
+ * source. Rules with other sources (groups, prefix lists) have no `cidr`.
+ */
+export interface IngressRule {
+  protocol: string;
+  fromPort: number;
+  toPort: number;
+  cidr?: string;
+}
+
+/** A rule the service tagged `peering-autopilot:connection`: its id and the connection it was made for. */
+export interface TaggedRule extends IngressRule {
+  id: string;
+  connectionId: string;
+}
+
+/**
+ * A security group of a VPC: its tags, every ingress rule (whoever made it), and the rules among them
+ * that carry the service's connection tag.
+ */
+export interface SecurityGroup {
+  id: string;
+  tags: Record<string, string>;
+  ingress: IngressRule[];
+  tagged: TaggedRule[];
+}
+
+/** What is known of one side's security groups: read, or not readable (and why). */
+export type SecurityGroupsRead =
+  | { readable: true; groups: SecurityGroup[] }
+  | { readable: false; reason: string };
+
 /** What is known of one side's route tables: read, or not readable (and why). */
 export type RouteTablesRead = { readable: true; tables: RouteTable[] } | { readable: false; reason: string };
 
@@ -91,6 +125,12 @@ export interface DecisionFacts {
    */
   accepterSubnets?: SubnetsRead;
   requesterSubnets?: SubnetsRead;
+  /**
+   * Each side's security groups with their ingress rules, read (in its own account) only when a rule of
+   * the policy opens security groups: absent, they were not read.
+   */
+  accepterSecurityGroups?: SecurityGroupsRead;
+  requesterSecurityGroups?: SecurityGroupsRead;
   /** When the facts were read (ISO 8601): how long a pending request has left is judged against it. */
   readAt?: string;
   /**

@@ -6,6 +6,7 @@ import {
 import { chunks, groupBy, type NonEmpty } from "../collections";
 import type { Decision } from "../decision/decision";
 import { applyRoutes, type RouteResult } from "./apply-routes";
+import { authorizeRules, type RevokeResult, type RuleResult, revokeRules } from "./apply-rules";
 import { ActivationTimeoutError } from "./aws-errors";
 import { type DnsResult, enableDns } from "./enable-dns";
 import { hasErrorCode } from "./error-code";
@@ -21,6 +22,8 @@ export interface Outcome {
   routes: RouteResult[];
   removed: RemovalResult[];
   dns: DnsResult[];
+  /** Present when the decision plans security-group rules. */
+  securityGroupRules?: { authorized: RuleResult[]; revoked: RevokeResult[] };
   tagged: boolean;
 }
 
@@ -45,8 +48,9 @@ export interface CarriedOut {
 /**
  * Carries decisions out in AWS: accept or reject in the accepter account and region; once a connection
  * is active, create its planned routes, remove the unwanted ones and enable DNS on both sides, each in
- * its own account and region; tag the connection with the decision. A rejection is tagged first: once
- * rejected, nothing would decide the connection again to tag it.
+ * its own account and region, then its security-group rules (once the routes exist); tag the
+ * connection with the decision. A rejection is tagged first: once rejected, nothing would decide the
+ * connection again to tag it.
  *
  * Many decisions share calls where the API allows: tags go on many connections at once, and accepted
  * connections are awaited in chunks with one describe each. A chunk's routes go ahead while the next
@@ -176,7 +180,10 @@ async function awaitActive(ec2: EC2Client, jobs: Job[], bounds: WaitBounds): Pro
   });
 }
 
-/** Routes, removals and DNS options, all sides in parallel; a rejected request's routes are never made. */
+/**
+ * Routes, removals and DNS options, all sides in parallel; then the security-group rules, so that a
+ * group opens to the peer once the routes to it exist. A rejected request's routes and rules are never made.
+ */
 async function applyChanges(job: Job, sessions: AwsSessions): Promise<void> {
   const { decision, outcome } = job;
   const routed = decision.action === "accept" || decision.action === "maintain";
@@ -185,6 +192,13 @@ async function applyChanges(job: Job, sessions: AwsSessions): Promise<void> {
     removeRoutes(sessions, decision.removals),
     routed ? enableDns(sessions, decision.connectionId, decision.dns) : [],
   ]);
+  const rules = decision.securityGroupRules;
+  if (!rules) return;
+  const [authorized, revoked] = await Promise.all([
+    routed ? authorizeRules(sessions, decision.connectionId, rules.plan) : [],
+    revokeRules(sessions, rules.revoke),
+  ]);
+  outcome.securityGroupRules = { authorized, revoked };
 }
 
 const accepterKey = (job: Job) => `${job.decision.accepter.account}/${job.decision.accepter.region}`;

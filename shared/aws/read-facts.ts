@@ -3,12 +3,19 @@ import type {
   PeeringConnection,
   RouteTable,
   RouteTablesRead,
+  SecurityGroup,
+  SecurityGroupsRead,
   Subnet,
   SubnetsRead,
 } from "../facts";
 import { AccountNotNamedError, ConnectionNotFoundError, RoleAssumptionError } from "./aws-errors";
 import { errorCode, hasErrorCode } from "./error-code";
-import { readRouteTablesByVpc, readSubnetsByVpc, readVpcCidrsById } from "./read-in-bulk";
+import {
+  readRouteTablesByVpc,
+  readSecurityGroupsByVpc,
+  readSubnetsByVpc,
+  readVpcCidrsById,
+} from "./read-in-bulk";
 import type { AwsSessions } from "./sessions";
 import { toPeeringConnection } from "./to-facts";
 import { type WaitBounds, waitForConnectionVisible } from "./waiters";
@@ -30,20 +37,24 @@ export async function readConnection(
 
 /**
  * Everything `decide` needs beyond the connection, both sides read in parallel, each in its own
- * account; each side's subnets too when a rule routes to subnets (`subnets`).
+ * account; each side's subnets too when a rule routes to subnets (`subnets`), and its security groups
+ * when a rule opens some (`securityGroups`).
  */
 export async function readDecisionFacts(
   sessions: AwsSessions,
   connection: PeeringConnection,
-  options: { subnets: boolean },
+  options: { subnets: boolean; securityGroups: boolean },
 ): Promise<DecisionFacts> {
   const { accepter, requester } = connection;
-  const [accepterCidrs, accepterRouteTables, requesterRouteTables, subnets] = await Promise.all([
+  const [accepterCidrs, accepterRouteTables, requesterRouteTables, subnets, groups] = await Promise.all([
     readAccepterCidrs(sessions, connection),
     readSideRouteTables(sessions, accepter),
     readSideRouteTables(sessions, requester),
     options.subnets
       ? Promise.all([readSideSubnets(sessions, accepter), readSideSubnets(sessions, requester)])
+      : undefined,
+    options.securityGroups
+      ? Promise.all([readSideGroups(sessions, accepter), readSideGroups(sessions, requester)])
       : undefined,
   ]);
   return {
@@ -52,7 +63,16 @@ export async function readDecisionFacts(
     accepterRouteTables,
     requesterRouteTables,
     ...(subnets && { accepterSubnets: subnets[0], requesterSubnets: subnets[1] }),
+    ...(groups && { accepterSecurityGroups: groups[0], requesterSecurityGroups: groups[1] }),
   };
+}
+
+async function readSideGroups(
+  sessions: AwsSessions,
+  side: { account: string; region: string; vpcId: string },
+): Promise<SecurityGroupsRead> {
+  const read = await readSecurityGroupsWhereReachable(sessions, side, [side.vpcId]);
+  return read.readable ? { readable: true, groups: read.byVpc.get(side.vpcId) ?? [] } : read;
 }
 
 async function readSideSubnets(
@@ -127,6 +147,28 @@ export async function readSubnetsWhereReachable(
     return {
       readable: false,
       reason: `cannot read subnets in ${place.account} ${place.region}: ${errorCode(error)}`,
+    };
+  }
+}
+
+/** The security groups of these VPCs of an account-region, or why they cannot be read for good (as route tables). */
+export async function readSecurityGroupsWhereReachable(
+  sessions: AwsSessions,
+  place: { account: string; region: string },
+  vpcIds: string[],
+): Promise<ReadByVpc<SecurityGroup[]>> {
+  const access = await reachable(sessions, place.account);
+  if (!access.ok) return { readable: false, reason: access.reason };
+  try {
+    return {
+      readable: true,
+      byVpc: await readSecurityGroupsByVpc(sessions.ec2(place.account, place.region), vpcIds),
+    };
+  } catch (error) {
+    if (!hasErrorCode(error, ...PERMISSION_ERRORS)) throw error;
+    return {
+      readable: false,
+      reason: `cannot read security groups in ${place.account} ${place.region}: ${errorCode(error)}`,
     };
   }
 }

@@ -2,12 +2,15 @@ import {
   type EC2Client,
   type Filter,
   paginateDescribeRouteTables,
+  paginateDescribeSecurityGroupRules,
+  paginateDescribeSecurityGroups,
   paginateDescribeSubnets,
   paginateDescribeVpcs,
 } from "@aws-sdk/client-ec2";
 import { chunks } from "../collections";
-import type { RouteTable, Subnet } from "../facts";
-import { toRouteTable, toSubnet, toVpcCidrs } from "./to-facts";
+import type { RouteTable, SecurityGroup, Subnet } from "../facts";
+import { CONNECTION_TAG } from "../security-groups/rule-key";
+import { toRouteTable, toSecurityGroup, toSubnet, toTaggedRule, toVpcCidrs } from "./to-facts";
 
 // EC2 takes at most 200 values in one filter.
 const FILTER_VALUES = 200;
@@ -68,6 +71,47 @@ export async function readSubnetsByVpc(ec2: EC2Client, vpcIds: string[]): Promis
         if (subnets) subnets.push(toSubnet(subnet));
         else byVpc.set(vpcId, [toSubnet(subnet)]);
       }
+    }
+  }
+  return byVpc;
+}
+
+/**
+ * The security groups of these VPCs of one account and region with every ingress rule, and among those
+ * the rules the service tagged: DescribeSecurityGroups by VPC, and DescribeSecurityGroupRules by the
+ * connection tag's key, whose answer is only the service's own rules however many groups there are.
+ */
+export async function readSecurityGroupsByVpc(
+  ec2: EC2Client,
+  vpcIds: string[],
+): Promise<Map<string, SecurityGroup[]>> {
+  const byVpc = new Map<string, SecurityGroup[]>();
+  const byId = new Map<string, SecurityGroup>();
+  for (const Values of chunks(vpcIds, FILTER_VALUES)) {
+    const pages = paginateDescribeSecurityGroups(
+      { client: ec2, pageSize: 1000 },
+      { Filters: [{ Name: "vpc-id", Values }] },
+    );
+    for await (const page of pages) {
+      for (const found of page.SecurityGroups ?? []) {
+        const group = toSecurityGroup(found);
+        byId.set(group.id, group);
+        const vpcId = found.VpcId ?? "";
+        const groups = byVpc.get(vpcId);
+        if (groups) groups.push(group);
+        else byVpc.set(vpcId, [group]);
+      }
+    }
+  }
+  const pages = paginateDescribeSecurityGroupRules(
+    { client: ec2, pageSize: 1000 },
+    { Filters: [{ Name: "tag-key", Values: [CONNECTION_TAG] }] },
+  );
+  for await (const page of pages) {
+    for (const found of page.SecurityGroupRules ?? []) {
+      const rule = toTaggedRule(found);
+      // A rule of a group in a VPC not asked for belongs to another connection's read.
+      if (rule) byId.get(found.GroupId ?? "")?.tagged.push(rule);
     }
   }
   return byVpc;

@@ -1,11 +1,24 @@
 import type {
   RouteTable as Ec2RouteTable,
+  SecurityGroup as Ec2SecurityGroup,
+  SecurityGroupRule as Ec2SecurityGroupRule,
   Subnet as Ec2Subnet,
+  IpPermission,
   Vpc,
   VpcPeeringConnection,
   VpcPeeringConnectionVpcInfo,
 } from "@aws-sdk/client-ec2";
-import type { PeeringConnection, PeeringSide, Route, RouteTable, Subnet } from "../facts";
+import type {
+  IngressRule,
+  PeeringConnection,
+  PeeringSide,
+  Route,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+  TaggedRule,
+} from "../facts";
+import { CONNECTION_TAG, canonicalProtocol } from "../security-groups/rule-key";
 
 /** SDK shapes to plain facts: the only place that knows how EC2 spells things. */
 
@@ -59,6 +72,46 @@ export function toSubnet(subnet: Ec2Subnet): Subnet {
     id: subnet.SubnetId ?? "",
     cidrs: [subnet.CidrBlock, ...ipv6].filter((c): c is string => typeof c === "string" && c !== ""),
     tags: toTagMap(subnet.Tags),
+  };
+}
+
+/** A group's tags and ingress rules as DescribeSecurityGroups lists them: one rule per source of a permission. */
+export function toSecurityGroup(group: Ec2SecurityGroup): SecurityGroup {
+  return {
+    id: group.GroupId ?? "",
+    tags: toTagMap(group.Tags),
+    ingress: (group.IpPermissions ?? []).flatMap(toIngressRules),
+    tagged: [],
+  };
+}
+
+function toIngressRules(permission: IpPermission): IngressRule[] {
+  const base = {
+    protocol: canonicalProtocol(permission.IpProtocol ?? "-1"),
+    // EC2 leaves the ports out for a protocol that has none.
+    fromPort: permission.FromPort ?? -1,
+    toPort: permission.ToPort ?? -1,
+  };
+  const cidrs = [
+    ...(permission.IpRanges ?? []).map((range) => range.CidrIp),
+    ...(permission.Ipv6Ranges ?? []).map((range) => range.CidrIpv6),
+  ].filter((cidr): cidr is string => Boolean(cidr));
+  const others = (permission.UserIdGroupPairs ?? []).length + (permission.PrefixListIds ?? []).length;
+  return [...cidrs.map((cidr) => ({ ...base, cidr })), ...Array.from({ length: others }, () => base)];
+}
+
+/** An ingress rule carrying the service's connection tag; egress rules and untagged ones are none of its. */
+export function toTaggedRule(rule: Ec2SecurityGroupRule): TaggedRule | undefined {
+  const connectionId = toTagMap(rule.Tags)[CONNECTION_TAG];
+  if (rule.IsEgress || !connectionId || !rule.SecurityGroupRuleId) return undefined;
+  const cidr = rule.CidrIpv4 ?? rule.CidrIpv6;
+  return {
+    id: rule.SecurityGroupRuleId,
+    connectionId,
+    protocol: canonicalProtocol(rule.IpProtocol ?? "-1"),
+    fromPort: rule.FromPort ?? -1,
+    toPort: rule.ToPort ?? -1,
+    ...(cidr && { cidr }),
   };
 }
 

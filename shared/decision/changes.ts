@@ -1,9 +1,11 @@
 import type { PlannedRoute } from "../routes/plan-routes";
+import type { PlannedRevoke, PlannedRule } from "../security-groups/plan-rules";
 import type { Decision, DnsChange, PlannedRemoval } from "./decision";
 
 /**
  * What carrying a decision out changes in AWS: the connection accepted or rejected, routes created and
- * removed, remote DNS resolution enabled. The service's own decision tags are bookkeeping and not listed.
+ * removed, remote DNS resolution enabled, security-group rules created and revoked (listed only when
+ * the policy opens security groups). The service's own decision tags are bookkeeping and not listed.
  * A decision in report mode changes nothing; these are the changes it reports instead.
  */
 export interface Changes {
@@ -11,6 +13,7 @@ export interface Changes {
   createRoutes: PlannedRoute[];
   removeRoutes: PlannedRemoval[];
   enableDns: DnsChange[];
+  securityGroupRules?: { create: PlannedRule[]; revoke: PlannedRevoke[] };
 }
 
 /** The changes `decision` calls for, whatever its mode. */
@@ -23,6 +26,12 @@ export function changesOf(decision: Decision): Changes {
     createRoutes: routed ? decision.plan.filter((route) => route.status === "create") : [],
     removeRoutes: removes ? decision.removals : [],
     enableDns: routed ? decision.dns.filter((change) => change.status === "enable") : [],
+    ...(decision.securityGroupRules && {
+      securityGroupRules: {
+        create: routed ? decision.securityGroupRules.plan.filter((rule) => rule.status === "create") : [],
+        revoke: removes ? decision.securityGroupRules.revoke : [],
+      },
+    }),
   };
 }
 
@@ -31,6 +40,8 @@ export function hasChanges(changes: Changes): boolean {
     changes.connection !== undefined ||
     changes.createRoutes.length > 0 ||
     changes.removeRoutes.length > 0 ||
-    changes.enableDns.length > 0
+    changes.enableDns.length > 0 ||
+    (changes.securityGroupRules?.create.length ?? 0) > 0 ||
+    (changes.securityGroupRules?.revoke.length ?? 0) > 0
   );
 }

@@ -129,6 +129,7 @@ function decideRequest(facts: DecisionFacts, policy: Policy, base: Decision): De
     findings: ["rejected"],
     removals: leftovers.removals,
     unmanaged: leftovers.unmanaged,
+    ...(leftovers.securityGroupRules && { securityGroupRules: leftovers.securityGroupRules }),
     ...extra,
   });
 
@@ -320,18 +321,21 @@ function decideDead(facts: DecisionFacts, policy: Policy, base: Decision): Decis
   // The rule that approved it, as its tag records, while the policy still has it: the cleanup is its.
   const tagged = policy.rules.find((rule) => rule.name === facts.connection.tags[RULE_TAG]);
   const count = changes.removals.length;
+  const rules = changes.securityGroupRules;
   const unanswered = expiredUnanswered(facts);
   return {
     ...base,
-    action: count > 0 ? "cleanup" : "ignore",
+    action: count > 0 || (rules?.revoke.length ?? 0) > 0 ? "cleanup" : "ignore",
     ...(tagged && { rule: tagged.name }),
     reasons: [
       `connection is ${base.status}; ${count} route(s) still target it`,
+      ...(rules ? [`${rules.revoke.length} security-group rule(s) made for it remain`] : []),
       ...(unanswered ? ["the request expired while it was waiting for a person"] : []),
       ...changes.notes,
     ],
     removals: changes.removals,
     unmanaged: changes.unmanaged,
+    ...(rules && { securityGroupRules: rules }),
     ...(unanswered && { findings: ["expired"] }),
   };
 }

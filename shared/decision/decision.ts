@@ -1,6 +1,7 @@
 import type { PeeringSide } from "../facts";
 import type { Mode } from "../policy/mode";
 import type { PlannedRoute, Side } from "../routes/plan-routes";
+import type { PlannedRevoke, PlannedRule } from "../security-groups/plan-rules";
 
 /**
  * - accept: accept a pending request, wait for it to be active, then do what `maintain` does;
@@ -93,6 +94,11 @@ export interface Decision {
   plan: PlannedRoute[];
   removals: PlannedRemoval[];
   dns: DnsChange[];
+  /**
+   * The security-group rules this connection should have (`plan`) and the service's own rules for it
+   * that it should not (`revoke`); absent when the policy opens no security groups (they are not read).
+   */
+  securityGroupRules?: SecurityGroupRules;
   findings: Finding[];
   /** Sides whose routes the service cannot manage, and why (e.g. no role in the requester account). */
   unmanaged: Partial<Record<Side, string>>;
@@ -100,4 +106,9 @@ export interface Decision {
   approval?: Approval;
   /** When a pending request expires (ISO 8601), as EC2 reports it. */
   expiresAt?: string;
+}
+
+export interface SecurityGroupRules {
+  plan: PlannedRule[];
+  revoke: PlannedRevoke[];
 }

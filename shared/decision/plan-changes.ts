@@ -3,7 +3,8 @@ import type { Rule } from "../policy/schema";
 import { planRemovals } from "../routes/plan-removals";
 import { type PlannedRoute, planSideRoutes } from "../routes/plan-routes";
 import { reachedDestinations } from "../routes/reached-destinations";
-import type { Decision, DnsChange, PlannedRemoval } from "./decision";
+import { planSideRules } from "../security-groups/plan-rules";
+import type { Decision, DnsChange, PlannedRemoval, SecurityGroupRules } from "./decision";
 
 type RouteTableSelector = Rule["routes"]["accepter"];
 
@@ -12,6 +13,8 @@ export interface PlannedChanges {
   removals: PlannedRemoval[];
   dns: DnsChange[];
   unmanaged: Decision["unmanaged"];
+  /** Present when the security groups were read (a rule of the policy opens some). */
+  securityGroupRules?: SecurityGroupRules;
   /** Remarks worth a reason line (a side not managed, a selector that matches no table). */
   notes: string[];
   /** Explicit blocks of the rule's `reach` that lie outside the peer VPC: reported, not routed. */
@@ -22,7 +25,9 @@ export interface PlannedChanges {
  * What both sides need under `rule` (none for a dead connection): the accepter's tables route what the
  * rule's `reach` names of the requester CIDRs it allows, the requester's tables what it names of the
  * accepter's CIDRs (by default every one); every other route to this connection is removed; DNS
- * resolution is enabled where the rule asks for it.
+ * resolution is enabled where the rule asks for it. Where the security groups were read, each side's
+ * chosen groups admit, for the traffic the rule opens, the peer addresses that side's tables route to;
+ * the service's other rules for this connection are revoked.
  */
 export function planChanges(
   facts: DecisionFacts,
@@ -34,6 +39,7 @@ export function planChanges(
     {
       side: "accepter",
       read: facts.accepterRouteTables,
+      groups: facts.accepterSecurityGroups,
       peer: {
         side: "requester",
         cidrs: allowedRequesterCidrs,
@@ -43,6 +49,7 @@ export function planChanges(
     {
       side: "requester",
       read: facts.requesterRouteTables,
+      groups: facts.requesterSecurityGroups,
       peer: {
         side: "accepter",
         cidrs: facts.accepterCidrs,
@@ -58,8 +65,12 @@ export function planChanges(
     notes: [],
     outsideReach: [],
   };
+  const readsGroups =
+    facts.accepterSecurityGroups !== undefined || facts.requesterSecurityGroups !== undefined;
+  const rules: SecurityGroupRules | undefined = readsGroups ? { plan: [], revoke: [] } : undefined;
+  if (rules) result.securityGroupRules = rules;
 
-  for (const { side, read, peer } of sides) {
+  for (const { side, read, groups, peer } of sides) {
     const where = { side, account: connection[side].account, region: connection[side].region };
     if (!read.readable) {
       result.unmanaged[side] = read.reason;
@@ -99,6 +110,20 @@ export function planChanges(
     result.removals.push(
       ...planRemovals({ ...where, tables: read.tables, connectionId: connection.id, keep: plan }),
     );
+    if (rules && groups) {
+      const planned = planSideRules({
+        ...where,
+        vpcId: connection[side].vpcId,
+        connectionId: connection.id,
+        selector: rule?.securityGroups[side] ?? "none",
+        ingress: rule?.securityGroups.ingress ?? [],
+        sources: destinations,
+        groups,
+      });
+      rules.plan.push(...planned.plan);
+      rules.revoke.push(...planned.revoke);
+      result.notes.push(...planned.notes);
+    }
     if (rule?.dnsResolution) {
       result.dns.push({ ...where, status: connection.dnsResolution[side] ? "present" : "enable" });
     }

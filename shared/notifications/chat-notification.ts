@@ -3,7 +3,7 @@ import type { NotifiedDecision } from "./decision-event";
 import { fitLines } from "./fit-lines";
 import { type Headline, headline } from "./headline";
 import { inReportMode, wouldEnableDns } from "./report-mode";
-import { describeRoute, firstOf, routeLists } from "./route-lists";
+import { describeRoute, describeRule, firstOf, routeLists, ruleLists } from "./route-lists";
 import { whatHappened } from "./what-happened";
 
 /**
@@ -121,6 +121,12 @@ function description(record: NotifiedDecision, timeLeft: string | undefined): st
       list(
         routes.label,
         firstOf(routes.routes, ROUTES_SHOWN, (route) => code(describeRoute(route))),
+      ),
+    ),
+    ...ruleLists(record).flatMap((rules) =>
+      list(
+        rules.label,
+        firstOf(rules.rules, ROUTES_SHOWN, (rule) => code(describeRule(rule))),
       ),
     ),
     ...list(

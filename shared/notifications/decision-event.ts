@@ -34,12 +34,26 @@ const RouteRefSchema = z.object({
 });
 const routes = z.array(RouteRefSchema).max(5_000);
 
+const RuleRefSchema = z.object({
+  side,
+  account: accountId,
+  region,
+  groupId: z.string().regex(/^sg-[0-9a-z]{1,32}$/, "must be a security group id"),
+  ruleId: short.optional(),
+  protocol: short,
+  ports: short,
+  source: short,
+  error: text.optional(),
+});
+const rules = z.array(RuleRefSchema).max(5_000);
+
 /** What a decision in report mode would have changed, had it been enforced (nothing was). */
 const WouldChangeSchema = z.object({
   connection: z.enum(["accept", "reject"]).optional(),
   createRoutes: routes,
   removeRoutes: routes,
   enableDns: z.array(z.object({ side, account: accountId, region })).max(2),
+  securityGroupRules: z.object({ create: rules, revoke: rules }).optional(),
 });
 
 /** The part of a decision record (shared/workflow/decision-record.ts) that a notification tells. */
@@ -67,6 +81,10 @@ export const NotifiedDecisionSchema = z.object({
     removed: routes,
     failed: routes,
   }),
+  // Present when the policy opens security groups.
+  securityGroupRules: z
+    .object({ planned: rules, created: rules, present: rules, revoked: rules, failed: rules })
+    .optional(),
   unmanaged: z.object({ accepter: text.optional(), requester: text.optional() }),
   error: z.object({ name: text, message: text }).optional(),
   notify: z.literal(true),
@@ -74,6 +92,7 @@ export const NotifiedDecisionSchema = z.object({
 
 export type NotifiedDecision = z.infer<typeof NotifiedDecisionSchema>;
 export type NotifiedRoute = z.infer<typeof RouteRefSchema>;
+export type NotifiedRule = z.infer<typeof RuleRefSchema>;
 
 /**
  * A `Peering Decision` that the service published on its bus with `notify: true`, as EventBridge hands

@@ -2,7 +2,7 @@ import { answerCommands, awaitsAnswer, explainCommand, REPORT_MODE_ANSWER } from
 import type { NotifiedDecision } from "./decision-event";
 import { fitLines } from "./fit-lines";
 import { inReportMode, wouldEnableDns } from "./report-mode";
-import { describeRoute, firstOf, routeLists } from "./route-lists";
+import { describeRoute, describeRule, firstOf, routeLists, ruleLists } from "./route-lists";
 import { whatHappened } from "./what-happened";
 
 // Enough for any real request; a policy or plan larger than this is summarised, not pasted.
@@ -33,6 +33,7 @@ export function emailText({ record, subject, timeLeft }: TextInput): string {
     ...routeLists(record).map((list) =>
       titled(list.label, firstOf(list.routes, ROUTES_SHOWN, describeRoute)),
     ),
+    ...ruleLists(record).map((list) => titled(list.label, firstOf(list.rules, ROUTES_SHOWN, describeRule))),
     titled("Would enable remote DNS resolution (report mode: not enabled)", wouldEnableDns(record)),
     titled(
       "Not managed",

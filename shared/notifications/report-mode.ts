@@ -25,6 +25,10 @@ export function wouldDoPhrase(record: NotifiedDecision): string {
   if (changes.connection === "reject") return `would reject${rejectionCause(record)}`;
   const creates = changes.createRoutes.length > 0;
   const removes = changes.removeRoutes.length > 0;
+  const rules = changes.securityGroupRules;
+  const opens = (rules?.create.length ?? 0) > 0 || (rules?.revoke.length ?? 0) > 0;
+  if (opens && !creates && !removes && changes.enableDns.length === 0)
+    return "would change security-group rules";
   if (changes.enableDns.length > 0) {
     return creates || removes ? "would change routes and DNS" : "would enable DNS";
   }
@@ -50,6 +54,8 @@ export function wouldDoSentences(record: NotifiedDecision): string {
     ...(changes.connection ? [`${changes.connection} ${id}`] : []),
     ...count(changes.createRoutes.length, "create"),
     ...count(changes.removeRoutes.length, "remove"),
+    ...ruleCount(changes.securityGroupRules?.create.length ?? 0, "open"),
+    ...ruleCount(changes.securityGroupRules?.revoke.length ?? 0, "revoke"),
     ...(changes.enableDns.length > 0
       ? [
           `enable remote DNS resolution on the ${changes.enableDns.map((d) => d.side).join(" and ")} side${changes.enableDns.length > 1 ? "s" : ""}`,
@@ -68,6 +74,10 @@ export function wouldDoSentences(record: NotifiedDecision): string {
 
 function count(n: number, verb: string): string[] {
   return n > 0 ? [`${verb} ${n} route${n === 1 ? "" : "s"}`] : [];
+}
+
+function ruleCount(n: number, verb: string): string[] {
+  return n > 0 ? [`${verb} ${n} security-group rule${n === 1 ? "" : "s"}`] : [];
 }
 
 function inWords(clauses: string[]): string {

@@ -1,4 +1,4 @@
-import type { NotifiedDecision, NotifiedRoute } from "./decision-event";
+import type { NotifiedDecision, NotifiedRoute, NotifiedRule } from "./decision-event";
 import { inReportMode, wouldChangeOf } from "./report-mode";
 
 export interface RouteList {
@@ -52,4 +52,29 @@ export function firstOf<T>(items: T[], max: number, show: (item: T) => string): 
   const shown = items.slice(0, max).map(show);
   const more = items.length - shown.length;
   return more > 0 ? [...shown, `and ${more} more`] : shown;
+}
+
+export interface RuleList {
+  label: string;
+  rules: NotifiedRule[];
+}
+
+/** The security-group rule lists worth telling, as routeLists tells routes: non-empty ones only. */
+export function ruleLists(record: NotifiedDecision): RuleList[] {
+  const would = wouldChangeOf(record).securityGroupRules;
+  const done = record.securityGroupRules;
+  const lists: RuleList[] = [
+    { label: "Would open security-group rules (report mode: not opened)", rules: would?.create ?? [] },
+    { label: "Would revoke security-group rules (report mode: not revoked)", rules: would?.revoke ?? [] },
+    { label: "Opened security-group rules", rules: done?.created ?? [] },
+    { label: "Revoked security-group rules", rules: done?.revoked ?? [] },
+    { label: "Failed security-group rules", rules: done?.failed ?? [] },
+  ];
+  return lists.filter((list) => list.rules.length > 0);
+}
+
+/** `accepter 111111111111 us-east-1 sg-… tcp 443 from 10.20.0.0/16`, with what failed. */
+export function describeRule(rule: NotifiedRule): string {
+  const where = `${rule.side} ${rule.account} ${rule.region} ${rule.groupId} ${rule.protocol} ${rule.ports} from ${rule.source}`;
+  return `${where}${rule.ruleId ? ` (${rule.ruleId})` : ""}${rule.error ? ` (${rule.error})` : ""}`;
 }

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { ACCOUNT_ID, REGION, VPC_ID } from "../aws-ids";
+import { ACCOUNT_ID, REGION, SECURITY_GROUP_ID, VPC_ID } from "../aws-ids";
 import { parseCidr } from "../cidr";
 import { MODES } from "./mode";
 
@@ -39,6 +39,82 @@ export const ReachSchema = z.union(
   { error: "must be vpc, {subnets: {tags: {Key: Value}}} or {cidrs: [...]}" },
 );
 
+/** Which of a side's security groups get ingress rules from the peer: none, those tagged so, or those listed. */
+export const SecurityGroupSelectorSchema = z.union(
+  [
+    z.literal("none"),
+    z.strictObject({ tags }),
+    z.strictObject({
+      ids: nonEmpty(
+        z.string().regex(SECURITY_GROUP_ID, "must be a security group id such as sg-0123456789abcdef0"),
+      ),
+    }),
+  ],
+  { error: "must be none, {tags: {Key: Value}} or {ids: [sg-...]}" },
+);
+
+const PORT_RANGE = /^(\d{1,5})(?:-(\d{1,5}))?$/;
+
+/** A port (443) or an inclusive range ("8000-8100"), as the ports of one ingress rule. */
+export const PortsSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const match = PORT_RANGE.exec(String(value));
+  const from = Number(match?.[1]);
+  const to = Number(match?.[2] ?? match?.[1]);
+  const valid = (port: number) => Number.isInteger(port) && port >= 0 && port <= 65535;
+  if (!match || !valid(from) || !valid(to)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `'${value}' is not a port 0-65535 or a range such as 8000-8100`,
+    });
+    return z.NEVER;
+  }
+  if (from > to) {
+    ctx.addIssue({ code: "custom", message: `range '${value}' runs backwards: write the low port first` });
+    return z.NEVER;
+  }
+  return { from, to };
+});
+
+/**
+ * One kind of traffic the peer may send: TCP or UDP to ports; ICMP (from IPv4 sources) or ICMPv6 (from
+ * IPv6 sources), every type; or all traffic. Only TCP and UDP take ports.
+ */
+export const IngressSchema = z
+  .strictObject({
+    protocol: z.enum(["tcp", "udp", "icmp", "icmpv6", "all"], {
+      error: "must be tcp, udp, icmp, icmpv6 or all",
+    }),
+    ports: nonEmpty(PortsSchema).optional(),
+  })
+  .superRefine((ingress, ctx) => {
+    const takesPorts = ingress.protocol === "tcp" || ingress.protocol === "udp";
+    if (takesPorts && !ingress.ports) {
+      ctx.addIssue({ code: "custom", path: ["ports"], message: `${ingress.protocol} needs ports` });
+    }
+    if (!takesPorts && ingress.ports) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ports"],
+        message: `${ingress.protocol} takes no ports: it allows every ${ingress.protocol === "all" ? "protocol and port" : "type"}`,
+      });
+    }
+  });
+
+export const SecurityGroupsSchema = z
+  .strictObject({
+    /** The accepter groups that admit the requester addresses the accepter's tables route to. */
+    accepter: SecurityGroupSelectorSchema.default("none"),
+    /** The requester groups that admit the accepter addresses the requester's tables route to. */
+    requester: SecurityGroupSelectorSchema.default("none"),
+    ingress: z.array(IngressSchema).default([]),
+  })
+  .superRefine((groups, ctx) => {
+    const opens = groups.accepter !== "none" || groups.requester !== "none";
+    if (opens && groups.ingress.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["ingress"], message: "list at least one protocol to open" });
+    }
+  });
+
 export const RuleSchema = z.strictObject({
   name: z
     .string()
@@ -72,6 +148,11 @@ export const RuleSchema = z.strictObject({
         .default({ accepter: "vpc", requester: "vpc" }),
     })
     .default({ accepter: "all", requester: "all", reach: { accepter: "vpc", requester: "vpc" } }),
+  /**
+   * Opt-in: ingress rules on each side's chosen security groups from the peer addresses that side's
+   * tables route to, tagged with the connection so that the service knows them as its own.
+   */
+  securityGroups: SecurityGroupsSchema.default({ accepter: "none", requester: "none", ingress: [] }),
 });
 
 export const PolicySchema = z
@@ -100,3 +181,5 @@ export type Rule = z.infer<typeof RuleSchema>;
 export type { Mode } from "./mode";
 export type RouteTableSelector = z.infer<typeof RouteTableSelectorSchema>;
 export type Reach = z.infer<typeof ReachSchema>;
+export type SecurityGroupSelector = z.infer<typeof SecurityGroupSelectorSchema>;
+export type Ingress = z.infer<typeof IngressSchema>;

@@ -1,3 +1,4 @@
+import type { RuleResult } from "../aws/apply-rules";
 import {
   type CarriedOut,
   type CarryOutOptions,
@@ -9,6 +10,8 @@ import { type RemovalResult, removeRoutes } from "../aws/remove-routes";
 import type { AwsSessions } from "../aws/sessions";
 import { changesOf } from "../decision/changes";
 import type { Decision, PlannedRemoval } from "../decision/decision";
+import type { PlannedRule } from "../security-groups/plan-rules";
+import { ruleKey } from "../security-groups/rule-key";
 
 /** How a pass carries its decisions out: in AWS, or on paper only, for a plan of what a pass would do. */
 export interface CarryOutStrategy {
@@ -31,6 +34,13 @@ export const onPaper: CarryOutStrategy = {
 const ROUTE_RESULT = { create: "created", present: "present", conflict: "conflicting" } as const;
 const CONNECTION_RESULT = { accept: "accepted", reject: "rejected" } as const;
 
+/** A rule made on paper has no id from EC2: it is named by what it is, which is unique in its group. */
+function ruleOnPaper(rule: PlannedRule): RuleResult {
+  return rule.status === "present"
+    ? { rule, result: "present" }
+    : { rule, result: "created", ruleId: `on-paper ${ruleKey(rule)}` };
+}
+
 function outcomeOnPaper(decision: Decision): Outcome {
   const empty: Outcome = { connection: "unchanged", routes: [], removed: [], dns: [], tagged: false };
   if (decision.mode === "report") return empty;
@@ -44,5 +54,11 @@ function outcomeOnPaper(decision: Decision): Outcome {
     dns: routed
       ? decision.dns.map((change) => ({ change, result: change.status === "enable" ? "enabled" : "present" }))
       : [],
+    ...(decision.securityGroupRules && {
+      securityGroupRules: {
+        authorized: routed ? decision.securityGroupRules.plan.map(ruleOnPaper) : [],
+        revoked: (changes.securityGroupRules?.revoke ?? []).map((rule) => ({ rule, result: "revoked" })),
+      },
+    }),
   };
 }

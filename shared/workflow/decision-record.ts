@@ -1,8 +1,10 @@
 import type { RouteResult } from "../aws/apply-routes";
+import type { RuleResult } from "../aws/apply-rules";
 import type { Outcome } from "../aws/carry-out";
 import { changesOf } from "../decision/changes";
 import type { Decision } from "../decision/decision";
 import type { PlannedRoute } from "../routes/plan-routes";
+import type { PlannedRevoke, PlannedRule } from "../security-groups/plan-rules";
 
 /** Where a route is, in a form that reads well in a log line. */
 export interface RouteRef {
@@ -12,6 +14,20 @@ export interface RouteRef {
   routeTableId: string;
   destination: string;
   conflictsWith?: string;
+  error?: string;
+}
+
+/** Where a security-group rule is and what it admits, in a form that reads well in a log line. */
+export interface RuleRef {
+  side: "accepter" | "requester";
+  account: string;
+  region: string;
+  groupId: string;
+  /** The rule's id, once EC2 has given it one. */
+  ruleId?: string;
+  protocol: string;
+  ports: string;
+  source: string;
   error?: string;
 }
 
@@ -26,6 +42,8 @@ export interface DecisionRecord {
     createRoutes: RouteRef[];
     removeRoutes: RouteRef[];
     enableDns: { side: string; account: string; region: string }[];
+    /** Present when the policy opens security groups. */
+    securityGroupRules?: { create: RuleRef[]; revoke: RuleRef[] };
   };
   rule?: string;
   reasons: string[];
@@ -48,6 +66,15 @@ export interface DecisionRecord {
     failed: RouteRef[];
   };
   dns: { side: string; account: string; region: string; result: string; error?: string }[];
+  /** Present when the policy opens security groups: the rules this connection's peer addresses have. */
+  securityGroupRules?: {
+    /** What the plan creates: made already for an accepted request, to be made for one awaiting approval. */
+    planned: RuleRef[];
+    created: RuleRef[];
+    present: RuleRef[];
+    revoked: RuleRef[];
+    failed: RuleRef[];
+  };
   unmanaged: Decision["unmanaged"];
   tagged: boolean;
   /** Whether anything in AWS changed. */
@@ -72,12 +99,14 @@ export function toDecisionRecord(decision: Decision, outcome: Outcome, error?: E
     region: change.region,
     ...rest,
   }));
+  const rules = decision.securityGroupRules && ruleRecord(decision.securityGroupRules.plan, outcome);
   const changed =
     outcome.connection !== "unchanged" ||
     outcome.tagged ||
     results.some((r) => r.result === "created") ||
     removed.length > 0 ||
-    dns.some((d) => d.result === "enabled");
+    dns.some((d) => d.result === "enabled") ||
+    (rules !== undefined && (rules.created.length > 0 || rules.revoked.length > 0));
   return {
     connectionId: decision.connectionId,
     action: decision.action,
@@ -102,6 +131,7 @@ export function toDecisionRecord(decision: Decision, outcome: Outcome, error?: E
       failed: [...pick("failed"), ...failedRemovals],
     },
     dns,
+    ...(rules && { securityGroupRules: rules }),
     unmanaged: decision.unmanaged,
     tagged: outcome.tagged,
     changed,
@@ -116,6 +146,52 @@ function wouldChange(decision: Decision): NonNullable<DecisionRecord["wouldChang
     createRoutes: changes.createRoutes.map((route) => toRouteRef(route)),
     removeRoutes: changes.removeRoutes.map((route) => ({ ...route })),
     enableDns: changes.enableDns.map(({ side, account, region }) => ({ side, account, region })),
+    ...(changes.securityGroupRules && {
+      securityGroupRules: {
+        create: changes.securityGroupRules.create.map((rule) => toRuleRef(rule)),
+        revoke: changes.securityGroupRules.revoke.map((rule) => toRuleRef(rule)),
+      },
+    }),
+  };
+}
+
+function ruleRecord(
+  plan: PlannedRule[],
+  outcome: Outcome,
+): NonNullable<DecisionRecord["securityGroupRules"]> {
+  const authorized: RuleResult[] = outcome.securityGroupRules?.authorized ?? [];
+  const revokes = outcome.securityGroupRules?.revoked ?? [];
+  return {
+    planned: plan.filter((rule) => rule.status === "create").map((rule) => toRuleRef(rule)),
+    created: authorized.flatMap((r) =>
+      r.result === "created" ? [toRuleRef(r.rule, { ruleId: r.ruleId })] : [],
+    ),
+    present: authorized.flatMap((r) => (r.result === "present" ? [toRuleRef(r.rule)] : [])),
+    revoked: revokes.flatMap((r) => (r.result === "revoked" ? [toRuleRef(r.rule)] : [])),
+    failed: [
+      ...authorized.flatMap((r) => (r.result === "failed" ? [toRuleRef(r.rule, { error: r.error })] : [])),
+      ...revokes.flatMap((r) => (r.result === "failed" ? [toRuleRef(r.rule, { error: r.error })] : [])),
+    ],
+  };
+}
+
+/** A planned or revoked rule as records, and `plan`, show it. */
+export function toRuleRef(
+  rule: PlannedRule | PlannedRevoke,
+  extra: { ruleId?: string; error?: string } = {},
+): RuleRef {
+  const { side, account, region, groupId, protocol, fromPort, toPort, cidr } = rule;
+  const ruleId = "ruleId" in rule ? rule.ruleId : extra.ruleId;
+  return {
+    side,
+    account,
+    region,
+    groupId,
+    ...(ruleId && { ruleId }),
+    protocol,
+    ports: fromPort < 0 ? "all" : fromPort === toPort ? String(fromPort) : `${fromPort}-${toPort}`,
+    source: cidr ?? "another source",
+    ...(extra.error !== undefined && { error: extra.error }),
   };
 }
 

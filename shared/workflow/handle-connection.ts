@@ -80,6 +80,16 @@ export function decidedResult(decision: Decision, { outcome, error }: CarriedOut
       r.result === "failed" ? [`delete ${r.route.routeTableId} ${r.route.destination}: ${r.error}`] : [],
     ),
     ...outcome.dns.flatMap((d) => (d.result === "failed" ? [`dns ${d.change.side}: ${d.error}`] : [])),
+    ...(outcome.securityGroupRules?.authorized ?? []).flatMap(({ rule, ...r }) =>
+      r.result === "failed"
+        ? [
+            `authorize ${rule.groupId} ${rule.protocol} ${rule.fromPort}-${rule.toPort} ${rule.cidr}: ${r.error}`,
+          ]
+        : [],
+    ),
+    ...(outcome.securityGroupRules?.revoked ?? []).flatMap(({ rule, ...r }) =>
+      r.result === "failed" ? [`revoke ${rule.groupId} ${rule.ruleId}: ${r.error}`] : [],
+    ),
   ];
   const failure = failed.length > 0 ? new PartialFailureError(decision.connectionId, failed) : undefined;
   return {

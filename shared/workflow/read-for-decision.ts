@@ -6,6 +6,7 @@ import type { DecisionFacts, PeeringConnection, Quotas } from "../facts";
 import { isInRemit, isWatched } from "../policy/match-rule";
 import { readsSubnets } from "../policy/reach";
 import type { Policy } from "../policy/schema";
+import { readsSecurityGroups } from "../policy/security-groups";
 
 /**
  * A connection as an event or a sweep names it, and where to look it up: enough to find it, nothing
@@ -57,7 +58,10 @@ export async function readForDecision(ref: ConnectionRef, ctx: ReadContext): Pro
     connection = await readConnection(sessions, where, ctx.waits.visible);
   }
   const [facts, activePeerings] = await Promise.all([
-    readDecisionFacts(sessions, connection, { subnets: readsSubnets(policy) }),
+    readDecisionFacts(sessions, connection, {
+      subnets: readsSubnets(policy),
+      securityGroups: readsSecurityGroups(policy),
+    }),
     readActivePeerings(sessions, connection, ctx.quotas),
   ]);
   // Only a tag in the accepter's view answers a request: a tag event elsewhere says nothing of who did.

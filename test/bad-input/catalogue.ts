@@ -973,7 +973,7 @@ const validation: Array<Omit<PolicyCase, "group">> = [
   },
   {
     name: "unknown key in routes",
-    source: { text: shippedWith("      requester: none", "      requester: none\n      both: all") },
+    source: { text: shippedWith("      requester: none\n", "      requester: none\n      both: all\n") },
     rule: P2,
     field: "routes",
     message: /unknown key\(s\): both/,
@@ -1215,7 +1215,7 @@ const validation: Array<Omit<PolicyCase, "group">> = [
   },
   {
     name: "routes selector as a list",
-    source: { text: shippedWith("      requester: none", "      requester: [main]") },
+    source: { text: shippedWith("      requester: none\n", "      requester: [main]\n") },
     rule: P2,
     field: "routes.requester",
     message: /must be all, main, none or \{tags/,

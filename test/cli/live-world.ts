@@ -80,6 +80,8 @@ export const READ_ONLY_CALLS = new Set([
   "DescribeVpcs",
   "DescribeRouteTables",
   "DescribeSubnets",
+  "DescribeSecurityGroups",
+  "DescribeSecurityGroupRules",
 ]);
 
 /** A read-only command made no mutating call, and no call outside the read-only set. */

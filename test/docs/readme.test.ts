@@ -218,6 +218,8 @@ function policyKeys(schema: z.ZodType, path = ""): string[] {
     case "pipe":
       return [...walk(def.in), ...walk(def.out)];
     case "string":
+    case "number":
+    case "transform":
     case "enum":
     case "literal":
     case "boolean":

@@ -4,6 +4,8 @@ import type {
   Route,
   RouteTable,
   RouteTablesRead,
+  SecurityGroup,
+  SecurityGroupsRead,
   Subnet,
   SubnetsRead,
 } from "../../shared/facts";
@@ -56,6 +58,39 @@ export interface FactsInput {
   /** Each side's subnets, when read (a rule routes to subnets). */
   accepterSubnets?: Subnet[] | { unreadable: string };
   requesterSubnets?: Subnet[] | { unreadable: string };
+  /** Each side's security groups, when read (a rule opens security groups). */
+  accepterGroups?: SecurityGroup[] | { unreadable: string };
+  requesterGroups?: SecurityGroup[] | { unreadable: string };
+}
+
+/** A security group; `ingress` lines read `protocol from-to cidr`, and `tagged` adds `id connection`. */
+export function group(
+  id: string,
+  options: { tags?: Record<string, string>; ingress?: string[]; tagged?: string[] } = {},
+): SecurityGroup {
+  const parse = (line: string) => {
+    const [protocol = "", ports = "", cidr = ""] = line.split(" ");
+    const [from, to = from] = ports.split(":");
+    return { protocol, fromPort: Number(from), toPort: Number(to), cidr };
+  };
+  const tagged = (options.tagged ?? []).map((line) => {
+    const [protocol, ports, cidr, ruleId = "", connectionId = ""] = line.split(" ");
+    return { ...parse(`${protocol} ${ports} ${cidr}`), id: ruleId, connectionId };
+  });
+  return {
+    id,
+    tags: options.tags ?? {},
+    // A tagged rule is one of the group's rules too.
+    ingress: [
+      ...(options.ingress ?? []).map(parse),
+      ...tagged.map(({ id: _, connectionId: __, ...rule }) => rule),
+    ],
+    tagged,
+  };
+}
+
+function groupsRead(groups: SecurityGroup[] | { unreadable: string }): SecurityGroupsRead {
+  return "unreadable" in groups ? { readable: false, reason: groups.unreadable } : { readable: true, groups };
 }
 
 export function subnet(id: string, cidrs: string[], tags: Record<string, string> = {}): Subnet {
@@ -118,6 +153,8 @@ export function facts(input: FactsInput = {}): DecisionFacts {
     requesterRouteTables: tablesRead(input.requesterTables, [requesterMain()]),
     ...(input.accepterSubnets && { accepterSubnets: subnetsRead(input.accepterSubnets) }),
     ...(input.requesterSubnets && { requesterSubnets: subnetsRead(input.requesterSubnets) }),
+    ...(input.accepterGroups && { accepterSecurityGroups: groupsRead(input.accepterGroups) }),
+    ...(input.requesterGroups && { requesterSecurityGroups: groupsRead(input.requesterGroups) }),
     ...(input.readAt && { readAt: input.readAt }),
     ...(input.answeredBy && { answeredBy: input.answeredBy }),
   };

@@ -1,12 +1,13 @@
 import {
   type ReadByVpc,
   readCidrsWhereReachable,
+  readSecurityGroupsWhereReachable,
   readSubnetsWhereReachable,
   readTablesWhereReachable,
 } from "../../aws/read-facts";
 import type { AwsSessions } from "../../aws/sessions";
 import { settleWithConcurrency } from "../../concurrency";
-import type { PeeringConnection, RouteTable, Subnet } from "../../facts";
+import type { PeeringConnection, RouteTable, SecurityGroup, Subnet } from "../../facts";
 import type { SweepTarget } from "../sweep-targets";
 import { targetKey } from "./assign";
 import type { BulkRead, SweepSnapshot } from "./snapshot";
@@ -23,7 +24,9 @@ type TablePlace = SweepTarget & Partial<Pick<Place, "vpcIds">>;
  * Reads in bulk what the sweep's decisions need: one paginated route-table read per account-region
  * (every table of one searched for orphan routes, `everyTableOf`; the connected VPCs' tables
  * elsewhere), one DescribeVpcs per accepter account-region, and, when a rule routes to subnets, one
- * DescribeSubnets per account-region of either side. Reads that fail are kept as values:
+ * DescribeSubnets per account-region of either side; when a rule opens security groups, one
+ * DescribeSecurityGroups and one DescribeSecurityGroupRules (of the service's tagged rules) per
+ * account-region of either side. Reads that fail are kept as values:
  * only the connections that depend on them fail. With no connections and no account-region to search,
  * nothing is read.
  */
@@ -31,7 +34,7 @@ export async function readSnapshot(
   sessions: AwsSessions,
   everyTableOf: readonly SweepTarget[],
   connections: readonly PeeringConnection[],
-  options: { concurrency: number; subnets: boolean },
+  options: { concurrency: number; subnets: boolean; securityGroups: boolean },
 ): Promise<SweepSnapshot> {
   const { concurrency } = options;
   const tablePlaces = new Map<string, TablePlace>(
@@ -39,21 +42,26 @@ export async function readSnapshot(
   );
   const cidrPlaces = new Map<string, Place>();
   const subnetPlaces = new Map<string, Place>();
+  const groupPlaces = new Map<string, Place>();
   for (const { accepter, requester } of connections) {
     for (const side of [accepter, requester]) {
       wantVpc(tablePlaces, side);
       if (options.subnets) wantVpc(subnetPlaces, side);
+      if (options.securityGroups) wantVpc(groupPlaces, side);
     }
     wantVpc(cidrPlaces, accepter);
   }
-  const [tables, accepterCidrs, subnets] = await Promise.all([
+  const [tables, accepterCidrs, subnets, securityGroups] = await Promise.all([
     readEach(tablePlaces, concurrency, (place) => readTables(sessions, place)),
     readEach(cidrPlaces, concurrency, (place) => readCidrs(sessions, place)),
     options.subnets
       ? readEach(subnetPlaces, concurrency, (place) => readSubnets(sessions, place))
       : undefined,
+    options.securityGroups
+      ? readEach(groupPlaces, concurrency, (place) => readGroups(sessions, place))
+      : undefined,
   ]);
-  return { tables, accepterCidrs, ...(subnets && { subnets }) };
+  return { tables, accepterCidrs, ...(subnets && { subnets }), ...(securityGroups && { securityGroups }) };
 }
 
 async function readEach<P, T>(
@@ -87,6 +95,13 @@ async function readTables(
 
 async function readSubnets(sessions: AwsSessions, place: Place): Promise<BulkRead<Map<string, Subnet[]>>> {
   return asBulkRead(await readSubnetsWhereReachable(sessions, place, [...place.vpcIds]));
+}
+
+async function readGroups(
+  sessions: AwsSessions,
+  place: Place,
+): Promise<BulkRead<Map<string, SecurityGroup[]>>> {
+  return asBulkRead(await readSecurityGroupsWhereReachable(sessions, place, [...place.vpcIds]));
 }
 
 async function readCidrs(sessions: AwsSessions, place: Place): Promise<BulkRead<Map<string, string[]>>> {

@@ -8,6 +8,7 @@ import { type Settled, settleWithConcurrency } from "../../concurrency";
 import type { PeeringConnection } from "../../facts";
 import { readsSubnets } from "../../policy/reach";
 import type { Policy } from "../../policy/schema";
+import { readsSecurityGroups } from "../../policy/security-groups";
 import type { SweepTarget } from "../sweep-targets";
 import { type Assignment, assignConnections, type Listing, targetKey } from "./assign";
 import { readSnapshot } from "./read-snapshot";
@@ -89,7 +90,11 @@ export async function readSweeps(
       sessions,
       full ? listed.flatMap((result) => (result.status === "fulfilled" ? [result.item] : [])) : [],
       connections,
-      { concurrency: options.concurrency, subnets: sweeps.some(({ policy }) => readsSubnets(policy)) },
+      {
+        concurrency: options.concurrency,
+        subnets: sweeps.some(({ policy }) => readsSubnets(policy)),
+        securityGroups: sweeps.some(({ policy }) => readsSecurityGroups(policy)),
+      },
     ),
     // The full pass lists every active connection already: counting them costs no call.
     full

@@ -6,9 +6,12 @@ import type {
   Quotas,
   RouteTable,
   RouteTablesRead,
+  SecurityGroup,
+  SecurityGroupsRead,
   Subnet,
   SubnetsRead,
 } from "../../facts";
+import { ruleKey } from "../../security-groups/rule-key";
 import { targetKey } from "./assign";
 
 /** One bulk read of an account-region: what it gave, or why not: for good (`unreadable`) or for now. */
@@ -32,6 +35,8 @@ export interface SweepSnapshot {
    * pass's own listings, read for the pending pass.
    */
   activePeerings?: Map<string, BulkRead<Map<string, number>>>;
+  /** Both sides' security groups (by VPC), read only when a rule opens security groups. */
+  securityGroups?: Map<string, BulkRead<Map<string, SecurityGroup[]>>>;
 }
 
 /**
@@ -59,6 +64,12 @@ export function factsFromSnapshot(
   if (subnets?.requester.kind === "failed") return { error: subnets.requester.error };
   const peerings = quotas && activePeeringsAt(snapshot, connection);
   if (peerings?.kind === "failed") return { error: peerings.error };
+  const groups = snapshot.securityGroups && {
+    accepter: bulkReadAt(snapshot.securityGroups, accepter),
+    requester: bulkReadAt(snapshot.securityGroups, requester),
+  };
+  if (groups?.accepter.kind === "failed") return { error: groups.accepter.error };
+  if (groups?.requester.kind === "failed") return { error: groups.requester.error };
   return {
     facts: {
       connection,
@@ -69,6 +80,10 @@ export function factsFromSnapshot(
       ...(subnets && {
         accepterSubnets: subnetsOf(subnets.accepter, accepter.vpcId),
         requesterSubnets: subnetsOf(subnets.requester, requester.vpcId),
+      }),
+      ...(groups && {
+        accepterSecurityGroups: groupsOf(groups.accepter, accepter.vpcId),
+        requesterSecurityGroups: groupsOf(groups.requester, requester.vpcId),
       }),
       readAt: readAt.toISOString(),
       ...(quotas && { quotas }),
@@ -93,6 +108,11 @@ function subnetsOf(read: BulkRead<Map<string, Subnet[]>>, vpcId: string): Subnet
   return { readable: false, reason: read.kind === "unreadable" ? read.reason : read.error.message };
 }
 
+function groupsOf(read: BulkRead<Map<string, SecurityGroup[]>>, vpcId: string): SecurityGroupsRead {
+  if (read.kind === "read") return { readable: true, groups: read.value.get(vpcId) ?? [] };
+  return { readable: false, reason: read.kind === "unreadable" ? read.reason : read.error.message };
+}
+
 /** The read of one account-region; one the sweep did not make counts as failed. */
 export function bulkReadAt<T>(
   reads: Map<string, BulkRead<T>>,
@@ -114,24 +134,19 @@ function tablesOf(read: Exclude<BulkRead<Map<string, RouteTable[]>>, { kind: "fa
   return tables;
 }
 
-/** A snapshot of its own: what a pass changes in it (its tables' routes, the peering counts) is copied. */
+/**
+ * A snapshot of its own: what a pass changes in it (the routes of its tables, the rules of its
+ * security groups, the peering counts) is copied.
+ */
 export function copySnapshot(snapshot: SweepSnapshot): SweepSnapshot {
-  const tables = new Map(
-    [...snapshot.tables].map(([key, read]) => [
-      key,
-      read.kind === "read"
-        ? {
-            kind: "read" as const,
-            value: new Map(
-              [...read.value].map(([vpcId, list]) => [
-                vpcId,
-                list.map((table) => ({ ...table, routes: [...table.routes] })),
-              ]),
-            ),
-          }
-        : read,
-    ]),
-  );
+  const tables = copyReads(snapshot.tables, (table) => ({ ...table, routes: [...table.routes] }));
+  const securityGroups =
+    snapshot.securityGroups &&
+    copyReads(snapshot.securityGroups, (group) => ({
+      ...group,
+      ingress: [...group.ingress],
+      tagged: [...group.tagged],
+    }));
   const activePeerings =
     snapshot.activePeerings &&
     new Map(
@@ -140,7 +155,29 @@ export function copySnapshot(snapshot: SweepSnapshot): SweepSnapshot {
         read.kind === "read" ? { kind: "read" as const, value: new Map(read.value) } : read,
       ]),
     );
-  return { ...snapshot, tables, ...(activePeerings && { activePeerings }) };
+  return {
+    ...snapshot,
+    tables,
+    ...(securityGroups && { securityGroups }),
+    ...(activePeerings && { activePeerings }),
+  };
+}
+
+function copyReads<T>(
+  reads: Map<string, BulkRead<Map<string, T[]>>>,
+  copy: (item: T) => T,
+): Map<string, BulkRead<Map<string, T[]>>> {
+  return new Map(
+    [...reads].map(([key, read]) => [
+      key,
+      read.kind === "read"
+        ? {
+            kind: "read" as const,
+            value: new Map([...read.value].map(([vpcId, list]) => [vpcId, list.map(copy)])),
+          }
+        : read,
+    ]),
+  );
 }
 
 /**
@@ -166,6 +203,32 @@ export function recordChanges(snapshot: SweepSnapshot, connectionId: string, out
     }
   }
   recordRemovals(snapshot, outcome.removed);
+  recordRuleChanges(snapshot, connectionId, outcome);
+}
+
+/** Records the security-group rules made and revoked, so that a later phase sees them (a re-peered VPC). */
+function recordRuleChanges(snapshot: SweepSnapshot, connectionId: string, outcome: Outcome): void {
+  const { securityGroups } = snapshot;
+  if (!securityGroups || !outcome.securityGroupRules) return;
+  const groupAt = (where: { account: string; region: string; groupId: string }) => {
+    const read = securityGroups.get(targetKey(where));
+    if (read?.kind !== "read") return undefined;
+    return [...read.value.values()].flat().find((group) => group.id === where.groupId);
+  };
+  for (const done of outcome.securityGroupRules.authorized) {
+    const group = done.result === "created" ? groupAt(done.rule) : undefined;
+    if (!group || done.result !== "created") continue;
+    const { protocol, fromPort, toPort, cidr } = done.rule;
+    group.ingress.push({ protocol, fromPort, toPort, cidr });
+    group.tagged.push({ id: done.ruleId, connectionId, protocol, fromPort, toPort, cidr });
+  }
+  for (const done of outcome.securityGroupRules.revoked) {
+    const group = done.result === "failed" ? undefined : groupAt(done.rule);
+    if (!group) continue;
+    const key = ruleKey(done.rule);
+    group.tagged = group.tagged.filter((rule) => rule.id !== done.rule.ruleId);
+    group.ingress = group.ingress.filter((rule) => ruleKey(rule) !== key);
+  }
 }
 
 /** Records in the snapshot the routes that are gone (removed now, or found already absent). */

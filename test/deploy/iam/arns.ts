@@ -17,3 +17,7 @@ export const ruleArn = (account: string, name: string) =>
   `arn:${PARTITION}:events:${REGION}:${account}:rule/${name}`;
 export const alarmArn = (account: string, name: string) =>
   `arn:${PARTITION}:cloudwatch:${REGION}:${account}:alarm:${name}`;
+export const securityGroupArn = (account: string, id = "sg-0a1b2c3d") =>
+  `arn:${PARTITION}:ec2:${REGION}:${account}:security-group/${id}`;
+export const securityGroupRuleArn = (account: string, id = "sgr-0a1b2c3d") =>
+  `arn:${PARTITION}:ec2:${REGION}:${account}:security-group-rule/${id}`;

@@ -4,8 +4,17 @@
 import { DETAIL_TYPES, EVENT_SOURCE } from "../../../shared/aws/audit-publisher";
 import type { Decision } from "../../../shared/decision/decision";
 import { decisionTags } from "../../../shared/decision/decision-tags";
+import { CONNECTION_TAG } from "../../../shared/security-groups/rule-key";
 import { MEMBER_ACCOUNT, OTHER_REGION, REQUESTER_ACCOUNT } from "./accounts";
-import { busArn, pcxArn, roleArn, routeTableArn, vpcArn } from "./arns";
+import {
+  busArn,
+  pcxArn,
+  roleArn,
+  routeTableArn,
+  securityGroupArn,
+  securityGroupRuleArn,
+  vpcArn,
+} from "./arns";
 
 export interface Request {
   what: string;
@@ -103,6 +112,16 @@ const onRouteTable = (action: string, account: string): Request[] => [
   },
 ];
 
+/** The tag AuthorizeSecurityGroupIngress puts on each rule it creates (shared/aws/apply-rules.ts). */
+export const RULE_TAGS = { [CONNECTION_TAG]: "pcx-0a1b2c3d4e5f" };
+
+const onSecurityGroup = (action: string, account: string): Request => ({
+  what: "an ingress rule in one of the account's security groups",
+  action,
+  resource: securityGroupArn(account),
+  context: { "ec2:SecurityGroupID": "sg-0a1b2c3d", "ec2:Vpc": vpcArn(account) },
+});
+
 const describe = (action: string): Request[] => [
   { what: "a describe call", action, resource: "*", context: {} },
 ];
@@ -113,6 +132,19 @@ const EC2_REQUESTS: Record<string, (account: string) => Request[]> = {
   "ec2:DescribeVpcs": () => describe("ec2:DescribeVpcs"),
   "ec2:DescribeRouteTables": () => describe("ec2:DescribeRouteTables"),
   "ec2:DescribeSubnets": () => describe("ec2:DescribeSubnets"),
+  "ec2:DescribeSecurityGroups": () => describe("ec2:DescribeSecurityGroups"),
+  "ec2:DescribeSecurityGroupRules": () => describe("ec2:DescribeSecurityGroupRules"),
+  // Authorized against the group, and (since the call tags them) against each new rule.
+  "ec2:AuthorizeSecurityGroupIngress": (account) => [
+    onSecurityGroup("ec2:AuthorizeSecurityGroupIngress", account),
+    {
+      what: "a new rule, tagged with its connection",
+      action: "ec2:AuthorizeSecurityGroupIngress",
+      resource: securityGroupRuleArn(account),
+      context: tagContext(RULE_TAGS),
+    },
+  ],
+  "ec2:RevokeSecurityGroupIngress": (account) => [onSecurityGroup("ec2:RevokeSecurityGroupIngress", account)],
   // Accept is authorized against the connection and against the accepter VPC.
   "ec2:AcceptVpcPeeringConnection": (account) =>
     acceptedConnections(account).flatMap((c) => [
@@ -140,7 +172,16 @@ const EC2_REQUESTS: Record<string, (account: string) => Request[]> = {
     },
   ],
   // The decision is tagged in the accepter account, on the connection it accepted or rejected.
-  "ec2:CreateTags": (account) => onConnections("ec2:CreateTags", account, tagContext(decisionTagsWritten())),
+  // Rules are tagged as AuthorizeSecurityGroupIngress creates them, which EC2 authorizes as CreateTags.
+  "ec2:CreateTags": (account) => [
+    ...onConnections("ec2:CreateTags", account, tagContext(decisionTagsWritten())),
+    {
+      what: "the connection tag on a rule being created",
+      action: "ec2:CreateTags",
+      resource: securityGroupRuleArn(account),
+      context: { "ec2:CreateAction": "AuthorizeSecurityGroupIngress", ...tagContext(RULE_TAGS) },
+    },
+  ],
   "ec2:CreateRoute": (account) => onRouteTable("ec2:CreateRoute", account),
   "ec2:DeleteRoute": (account) => onRouteTable("ec2:DeleteRoute", account),
 };
