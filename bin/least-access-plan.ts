@@ -4,7 +4,15 @@ import type { PeeringSide } from "../shared/facts";
 import type { Mode } from "../shared/policy/schema";
 import type { PassPlan, PlannedConnection } from "../shared/workflow/plan-pass";
 import type { SweepTarget } from "../shared/workflow/sweep-targets";
-import { align, type FailureView, labelled, type RouteView, routeCells, toPlanView } from "./plan-view";
+import {
+  align,
+  connectionSummary,
+  type FailureView,
+  labelled,
+  type RouteView,
+  routeCells,
+  toPlanView,
+} from "./plan-view";
 
 /**
  * `plan --least-access` exits 0 when no route to a peering connection has a whole peer VPC as its
@@ -99,8 +107,9 @@ export function accessExitCode(report: AccessReport): number {
   return report.totals.wholeVpcNow > 0 ? LEAST_ACCESS_EXIT.wholeVpc : LEAST_ACCESS_EXIT.leastAccess;
 }
 
-function connectionAccess({ target, decision, changes }: PlannedConnection): ConnectionAccess {
-  const { connectionId, status, action, mode, rule, requester, accepter } = decision;
+function connectionAccess(planned: PlannedConnection): ConnectionAccess {
+  const { decision, changes } = planned;
+  const { mode, requester, accepter } = decision;
   const enforced = mode === "enforce";
   const removed = new Set(changes.removeRoutes.map(key));
   const peerCidrs = { accepter: requester.cidrs, requester: accepter.cidrs };
@@ -125,14 +134,7 @@ function connectionAccess({ target, decision, changes }: PlannedConnection): Con
     wholeVpc: routes.filter((r) => when(r) && r.wholeVpc).length,
   });
   return {
-    connectionId,
-    target,
-    status,
-    action,
-    mode,
-    ...(rule !== undefined && { rule }),
-    requester,
-    accepter,
+    ...connectionSummary(planned),
     routes,
     now: tally((r) => r.now),
     afterNextPass: tally((r) => r.afterNextPass),

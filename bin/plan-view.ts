@@ -151,8 +151,9 @@ export function planChanges(view: PlanView): boolean {
   );
 }
 
-function toConnectionView({ target, decision, changes }: PlannedConnection): ConnectionView {
-  const { connectionId, status, action, mode, rule, requester, accepter, reasons, findings } = decision;
+/** What every report of a planned connection starts with: which connection, where, and its decision. */
+export function connectionSummary({ target, decision }: PlannedConnection) {
+  const { connectionId, status, action, mode, rule, requester, accepter } = decision;
   return {
     connectionId,
     target,
@@ -160,9 +161,17 @@ function toConnectionView({ target, decision, changes }: PlannedConnection): Con
     action,
     mode,
     ...(rule !== undefined && { rule }),
-    effect: effectOf(action, mode, hasChanges(changes)),
     requester,
     accepter,
+  };
+}
+
+function toConnectionView(planned: PlannedConnection): ConnectionView {
+  const { decision, changes } = planned;
+  const { action, mode, reasons, findings } = decision;
+  return {
+    ...connectionSummary(planned),
+    effect: effectOf(action, mode, hasChanges(changes)),
     reasons,
     findings,
     ...(changes.connection && { connection: changes.connection }),
