@@ -1,27 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { SecurityGroup } from "../../shared/facts";
-import { type Ingress, PolicySchema } from "../../shared/policy/schema";
+import { type Ingress, IngressSchema, PolicySchema } from "../../shared/policy/schema";
 import { readsSecurityGroups } from "../../shared/policy/security-groups";
 import { planSideRules, type SideRulesInput } from "../../shared/security-groups/plan-rules";
 import { ruleKey } from "../../shared/security-groups/rule-key";
 import { named } from "../helpers/facts";
 
 const PCX = "pcx-0123456789abcdef0";
-const HTTPS: Ingress[] =
-  PolicySchema.parse({
-    version: 1,
-    rules: [
-      {
-        name: "r",
-        accepter: { accounts: ["111111111111"] },
-        requester: { accounts: ["222222222222"], cidrs: ["10.20.0.0/16"] },
-        securityGroups: {
-          accepter: { ids: ["sg-0aaaaaaaaaaaaaaaa"] },
-          ingress: [{ protocol: "tcp", ports: [443] }],
-        },
-      },
-    ],
-  }).rules[0]?.securityGroups.ingress ?? [];
+const HTTPS: Ingress[] = [IngressSchema.parse({ protocol: "tcp", ports: [443] })];
 
 const group = (
   id: string,
@@ -143,7 +129,7 @@ describe("readsSecurityGroups", () => {
           name: "r",
           accepter: { accounts: ["111111111111"] },
           requester: { accounts: ["222222222222"], cidrs: ["10.20.0.0/16"] },
-          securityGroups: { ...sides, ingress: HTTPS.length ? [{ protocol: "tcp", ports: [443] }] : [] },
+          securityGroups: { ...sides, ingress: [{ protocol: "tcp", ports: [443] }] },
         },
       ],
     });
