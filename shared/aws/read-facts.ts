@@ -1,3 +1,4 @@
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import type {
   DecisionFacts,
   PeeringConnection,
@@ -108,67 +109,50 @@ export type ReadByVpc<T> = { readable: true; byVpc: Map<string, T> } | { readabl
  * permission will not change on a retry and is answered with its reason; throttling and outages
  * propagate, since a retry will do.
  */
-export async function readTablesWhereReachable(
+export function readTablesWhereReachable(
   sessions: AwsSessions,
   place: { account: string; region: string },
   vpcIds?: string[],
 ): Promise<ReadByVpc<RouteTable[]>> {
-  const access = await reachable(sessions, place.account);
-  if (!access.ok) return { readable: false, reason: access.reason };
-  try {
-    return {
-      readable: true,
-      byVpc: await readRouteTablesByVpc(sessions.ec2(place.account, place.region), vpcIds),
-    };
-  } catch (error) {
-    if (!hasErrorCode(error, ...PERMISSION_ERRORS)) throw error;
-    return {
-      readable: false,
-      reason: `cannot read route tables in ${place.account} ${place.region}: ${errorCode(error)}`,
-    };
-  }
+  return readWhereReachable(sessions, place, "route tables", (ec2) => readRouteTablesByVpc(ec2, vpcIds));
 }
 
 /** The subnets of these VPCs of an account-region, or why they cannot be read for good (as route tables). */
-export async function readSubnetsWhereReachable(
+export function readSubnetsWhereReachable(
   sessions: AwsSessions,
   place: { account: string; region: string },
   vpcIds: string[],
 ): Promise<ReadByVpc<Subnet[]>> {
-  const access = await reachable(sessions, place.account);
-  if (!access.ok) return { readable: false, reason: access.reason };
-  try {
-    return {
-      readable: true,
-      byVpc: await readSubnetsByVpc(sessions.ec2(place.account, place.region), vpcIds),
-    };
-  } catch (error) {
-    if (!hasErrorCode(error, ...PERMISSION_ERRORS)) throw error;
-    return {
-      readable: false,
-      reason: `cannot read subnets in ${place.account} ${place.region}: ${errorCode(error)}`,
-    };
-  }
+  return readWhereReachable(sessions, place, "subnets", (ec2) => readSubnetsByVpc(ec2, vpcIds));
 }
 
 /** The security groups of these VPCs of an account-region, or why they cannot be read for good (as route tables). */
-export async function readSecurityGroupsWhereReachable(
+export function readSecurityGroupsWhereReachable(
   sessions: AwsSessions,
   place: { account: string; region: string },
   vpcIds: string[],
 ): Promise<ReadByVpc<SecurityGroup[]>> {
+  return readWhereReachable(sessions, place, "security groups", (ec2) =>
+    readSecurityGroupsByVpc(ec2, vpcIds),
+  );
+}
+
+/** One bulk read by VPC in an account-region, answered with why not when a role or permission is missing. */
+async function readWhereReachable<T>(
+  sessions: AwsSessions,
+  place: { account: string; region: string },
+  what: string,
+  read: (ec2: EC2Client) => Promise<Map<string, T>>,
+): Promise<ReadByVpc<T>> {
   const access = await reachable(sessions, place.account);
   if (!access.ok) return { readable: false, reason: access.reason };
   try {
-    return {
-      readable: true,
-      byVpc: await readSecurityGroupsByVpc(sessions.ec2(place.account, place.region), vpcIds),
-    };
+    return { readable: true, byVpc: await read(sessions.ec2(place.account, place.region)) };
   } catch (error) {
     if (!hasErrorCode(error, ...PERMISSION_ERRORS)) throw error;
     return {
       readable: false,
-      reason: `cannot read security groups in ${place.account} ${place.region}: ${errorCode(error)}`,
+      reason: `cannot read ${what} in ${place.account} ${place.region}: ${errorCode(error)}`,
     };
   }
 }
