@@ -261,6 +261,54 @@ describe("security-group rules opened to the peer's routed addresses", () => {
 describe("security-group rules that cannot be made", () => {
   const service = useService(build, { policy: policy() });
 
+  it("counts a rule someone made between the read and the authorize as present, and makes the others", async () => {
+    const world = service.world();
+    const { shared, app, payments } = service.ids();
+    // The call for the group's two rules, then the first rule sent alone, meet a duplicate.
+    world.failNext({
+      operation: "AuthorizeSecurityGroupIngress",
+      input: { GroupId: payments },
+      error: "InvalidPermission.Duplicate",
+      times: 2,
+    });
+    const { connectionId: pcx, event } = requestPeering(world, {
+      requesterVpcId: app,
+      accepterVpcId: shared,
+    });
+
+    const result = (await service.invoke(event)) as { record: DecisionRecord };
+
+    const rules = result.record.securityGroupRules;
+    expect(rules?.failed).toEqual([]);
+    expect(rules?.present.filter((rule) => rule.groupId === payments)).toHaveLength(2);
+    expect(rules?.created.filter((rule) => rule.groupId === payments)).toHaveLength(1);
+    expect(rulesOf(world, payments).filter((line) => line.endsWith(pcx))).toHaveLength(1);
+  });
+
+  it.each([
+    ["a rule already gone", "InvalidSecurityGroupRuleId.NotFound"],
+    ["a group already gone", "InvalidGroup.NotFound"],
+  ])("counts %s as revoked when the connection is deleted, and fails nothing", async (_, error) => {
+    const world = service.world();
+    const { shared, app, dns } = service.ids();
+    const { connectionId: pcx, event } = requestPeering(world, {
+      requesterVpcId: app,
+      accepterVpcId: shared,
+    });
+    await service.invoke(event);
+    world.setPeeringStatus(pcx, "deleted");
+    world.failNext({ operation: "RevokeSecurityGroupIngress", input: { GroupId: dns }, error, times: 4 });
+
+    const summary = (await service.run("reconcile")) as ReconcileSummary;
+
+    expect(summary).toMatchObject({ actions: { cleanup: 1 }, failed: 0 });
+    const revokes = world.calls.filter(
+      (c) => c.operation === "RevokeSecurityGroupIngress" && c.account === REQUESTER,
+    );
+    // A rule gone makes the service try each rule alone; a group gone ends it at once.
+    expect(revokes).toHaveLength(error === "InvalidGroup.NotFound" ? 1 : 4);
+  });
+
   it("fails the invocation naming the group, with the routes made, and makes the rule at the next pass", async () => {
     const world = service.world();
     const { shared, app, sharedMain, payments, dns } = service.ids();
