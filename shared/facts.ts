@@ -92,6 +92,12 @@ export interface SecurityGroup {
   tagged: TaggedRule[];
 }
 
+/**
+ * Which security groups a read returns: `all` of the VPCs' groups (a rule opens some), or only those
+ * holding the service's `own` rules (no rule opens any: all that can be left to do is revoke them).
+ */
+export type GroupsRead = "all" | "own";
+
 /** What is known of one side's security groups: read, or not readable (and why). */
 export type SecurityGroupsRead =
   | { readable: true; groups: SecurityGroup[] }

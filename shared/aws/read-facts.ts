@@ -1,6 +1,7 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type {
   DecisionFacts,
+  GroupsRead,
   PeeringConnection,
   RouteTable,
   RouteTablesRead,
@@ -39,12 +40,12 @@ export async function readConnection(
 /**
  * Everything `decide` needs beyond the connection, both sides read in parallel, each in its own
  * account; each side's subnets too when a rule routes to subnets (`subnets`), and its security groups
- * when a rule opens some (`securityGroups`).
+ * when a rule opens some or the service's own rules may have to go (`securityGroups`, see GroupsRead).
  */
 export async function readDecisionFacts(
   sessions: AwsSessions,
   connection: PeeringConnection,
-  options: { subnets: boolean; securityGroups: boolean },
+  options: { subnets: boolean; securityGroups: GroupsRead | undefined },
 ): Promise<DecisionFacts> {
   const { accepter, requester } = connection;
   const [accepterCidrs, accepterRouteTables, requesterRouteTables, subnets, groups] = await Promise.all([
@@ -55,7 +56,10 @@ export async function readDecisionFacts(
       ? Promise.all([readSideSubnets(sessions, accepter), readSideSubnets(sessions, requester)])
       : undefined,
     options.securityGroups
-      ? Promise.all([readSideGroups(sessions, accepter), readSideGroups(sessions, requester)])
+      ? Promise.all([
+          readSideGroups(sessions, accepter, options.securityGroups),
+          readSideGroups(sessions, requester, options.securityGroups),
+        ])
       : undefined,
   ]);
   return {
@@ -71,8 +75,9 @@ export async function readDecisionFacts(
 async function readSideGroups(
   sessions: AwsSessions,
   side: { account: string; region: string; vpcId: string },
+  which: GroupsRead,
 ): Promise<SecurityGroupsRead> {
-  const read = await readSecurityGroupsWhereReachable(sessions, side, [side.vpcId]);
+  const read = await readSecurityGroupsWhereReachable(sessions, side, [side.vpcId], which);
   return read.readable ? { readable: true, groups: read.byVpc.get(side.vpcId) ?? [] } : read;
 }
 
@@ -131,9 +136,10 @@ export function readSecurityGroupsWhereReachable(
   sessions: AwsSessions,
   place: { account: string; region: string },
   vpcIds: string[],
+  which: GroupsRead,
 ): Promise<ReadByVpc<SecurityGroup[]>> {
   return readWhereReachable(sessions, place, "security groups", (ec2) =>
-    readSecurityGroupsByVpc(ec2, vpcIds),
+    readSecurityGroupsByVpc(ec2, vpcIds, which),
   );
 }
 

@@ -7,8 +7,8 @@ import {
   paginateDescribeSubnets,
   paginateDescribeVpcs,
 } from "@aws-sdk/client-ec2";
-import { chunks } from "../collections";
-import type { RouteTable, SecurityGroup, Subnet } from "../facts";
+import { chunks, groupBy } from "../collections";
+import type { GroupsRead, RouteTable, SecurityGroup, Subnet, TaggedRule } from "../facts";
 import { CONNECTION_TAG } from "../security-groups/rule-key";
 import { toRouteTable, toSecurityGroup, toSubnet, toTaggedRule, toVpcCidrs } from "./to-facts";
 
@@ -78,40 +78,46 @@ export async function readSubnetsByVpc(ec2: EC2Client, vpcIds: string[]): Promis
 
 /**
  * The security groups of these VPCs of one account and region with every ingress rule, and among those
- * the rules the service tagged: DescribeSecurityGroups by VPC, and DescribeSecurityGroupRules by the
- * connection tag's key, whose answer is only the service's own rules however many groups there are.
+ * the rules the service tagged: DescribeSecurityGroupRules by the connection tag's key, whose answer is
+ * only the service's own rules however many groups there are, then DescribeSecurityGroups by VPC
+ * (`all`), or by the ids of the groups holding those rules (`own`; none read when it holds none).
  */
 export async function readSecurityGroupsByVpc(
   ec2: EC2Client,
   vpcIds: string[],
+  which: GroupsRead,
 ): Promise<Map<string, SecurityGroup[]>> {
+  const owned: { groupId: string; rule: TaggedRule }[] = [];
+  const rules = paginateDescribeSecurityGroupRules(
+    { client: ec2, pageSize: 1000 },
+    { Filters: [{ Name: "tag-key", Values: [CONNECTION_TAG] }] },
+  );
+  for await (const page of rules) {
+    for (const found of page.SecurityGroupRules ?? []) {
+      const rule = toTaggedRule(found);
+      if (rule) owned.push({ groupId: found.GroupId ?? "", rule });
+    }
+  }
+  const tagged = groupBy(owned, ({ groupId }) => groupId);
+  const [Name, ids] = which === "all" ? ["vpc-id", vpcIds] : ["group-id", [...tagged.keys()]];
+  const wanted = new Set(vpcIds);
   const byVpc = new Map<string, SecurityGroup[]>();
-  const byId = new Map<string, SecurityGroup>();
-  for (const Values of chunks(vpcIds, FILTER_VALUES)) {
+  for (const Values of chunks(ids, FILTER_VALUES)) {
     const pages = paginateDescribeSecurityGroups(
       { client: ec2, pageSize: 1000 },
-      { Filters: [{ Name: "vpc-id", Values }] },
+      { Filters: [{ Name, Values }] },
     );
     for await (const page of pages) {
       for (const found of page.SecurityGroups ?? []) {
-        const group = toSecurityGroup(found);
-        byId.set(group.id, group);
         const vpcId = found.VpcId ?? "";
+        // A group of a VPC not asked for belongs to another connection's read.
+        if (!wanted.has(vpcId)) continue;
+        const own = tagged.get(found.GroupId ?? "") ?? [];
+        const group = { ...toSecurityGroup(found), tagged: own.map(({ rule }) => rule) };
         const groups = byVpc.get(vpcId);
         if (groups) groups.push(group);
         else byVpc.set(vpcId, [group]);
       }
-    }
-  }
-  const pages = paginateDescribeSecurityGroupRules(
-    { client: ec2, pageSize: 1000 },
-    { Filters: [{ Name: "tag-key", Values: [CONNECTION_TAG] }] },
-  );
-  for await (const page of pages) {
-    for (const found of page.SecurityGroupRules ?? []) {
-      const rule = toTaggedRule(found);
-      // A rule of a group in a VPC not asked for belongs to another connection's read.
-      if (rule) byId.get(found.GroupId ?? "")?.tagged.push(rule);
     }
   }
   return byVpc;

@@ -5,6 +5,7 @@ import type { Mode, Policy, Rule } from "../policy/schema";
 import { describePlannedRoute } from "../routes/plan-routes";
 import { APPROVAL_TAG, type ApprovalAnswer, readApprovalTag } from "./approval-tag";
 import { changesOf, hasChanges } from "./changes";
+import { isDead } from "./dead";
 import type { Decision, Finding } from "./decision";
 import {
   APPROVED_BY_TAG,
@@ -16,8 +17,6 @@ import {
 import { expiringSoon } from "./expiry";
 import { type PlannedChanges, planChanges } from "./plan-changes";
 import { fitToRouteQuota, requestOverQuota } from "./quota";
-
-const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
 
 /**
  * Decides one peering connection from facts read from EC2. Pure: the same facts and policy always
@@ -100,7 +99,7 @@ function answerCarriedOut(tags: Record<string, string>): boolean {
 function decideSettled(facts: DecisionFacts, policy: Policy, base: Decision): Decision {
   const { status } = facts.connection;
   if (status === "active") return decideActive(facts, policy, base);
-  if (DEAD.has(status)) return decideDead(facts, policy, base);
+  if (isDead(status)) return decideDead(facts, policy, base);
   return { ...base, reasons: [`connection is ${status}; it is left alone until it settles`] };
 }
 

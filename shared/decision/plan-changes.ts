@@ -1,5 +1,6 @@
 import type { DecisionFacts } from "../facts";
 import type { Rule } from "../policy/schema";
+import { opensSecurityGroups } from "../policy/security-groups";
 import { planRemovals } from "../routes/plan-removals";
 import { type PlannedRoute, planSideRoutes } from "../routes/plan-routes";
 import { reachedDestinations } from "../routes/reached-destinations";
@@ -13,7 +14,10 @@ export interface PlannedChanges {
   removals: PlannedRemoval[];
   dns: DnsChange[];
   unmanaged: Decision["unmanaged"];
-  /** Present when the security groups were read (a rule of the policy opens some). */
+  /**
+   * Present when the security groups were read and the rule opens some, or rules the service made for
+   * this connection are to be revoked.
+   */
   securityGroupRules?: SecurityGroupRules;
   /** Remarks worth a reason line (a side not managed, a selector that matches no table). */
   notes: string[];
@@ -68,7 +72,6 @@ export function planChanges(
   const readsGroups =
     facts.accepterSecurityGroups !== undefined || facts.requesterSecurityGroups !== undefined;
   const rules: SecurityGroupRules | undefined = readsGroups ? { plan: [], revoke: [] } : undefined;
-  if (rules) result.securityGroupRules = rules;
 
   for (const { side, read, groups, peer } of sides) {
     const where = { side, account: connection[side].account, region: connection[side].region };
@@ -128,5 +131,7 @@ export function planChanges(
       result.dns.push({ ...where, status: connection.dnsResolution[side] ? "present" : "enable" });
     }
   }
+  const opensGroups = rule !== undefined && opensSecurityGroups(rule);
+  if (rules && (opensGroups || rules.revoke.length > 0)) result.securityGroupRules = rules;
   return result;
 }

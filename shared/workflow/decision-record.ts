@@ -42,7 +42,7 @@ export interface DecisionRecord {
     createRoutes: RouteRef[];
     removeRoutes: RouteRef[];
     enableDns: { side: string; account: string; region: string }[];
-    /** Present when the policy opens security groups. */
+    /** Present when the connection's rule opens security groups, or rules made for it are to go. */
     securityGroupRules?: { create: RuleRef[]; revoke: RuleRef[] };
   };
   rule?: string;
@@ -66,7 +66,7 @@ export interface DecisionRecord {
     failed: RouteRef[];
   };
   dns: { side: string; account: string; region: string; result: string; error?: string }[];
-  /** Present when the policy opens security groups: the rules this connection's peer addresses have. */
+  /** Present when the connection's rule opens security groups, or rules made for it are to go. */
   securityGroupRules?: {
     /** What the plan creates: made already for an accepted request, to be made for one awaiting approval. */
     planned: RuleRef[];

@@ -2,11 +2,12 @@ import { countActivePeerings } from "../aws/read-active-peerings";
 import { readConnection, readDecisionFacts } from "../aws/read-facts";
 import type { AwsSessions } from "../aws/sessions";
 import type { WaitBounds } from "../aws/waiters";
+import { isDead } from "../decision/dead";
 import type { DecisionFacts, PeeringConnection, Quotas } from "../facts";
 import { isInRemit, isWatched } from "../policy/match-rule";
 import { readsSubnets } from "../policy/reach";
 import type { Policy } from "../policy/schema";
-import { readsSecurityGroups } from "../policy/security-groups";
+import { groupsToRead } from "../policy/security-groups";
 
 /**
  * A connection as an event or a sweep names it, and where to look it up: enough to find it, nothing
@@ -60,7 +61,8 @@ export async function readForDecision(ref: ConnectionRef, ctx: ReadContext): Pro
   const [facts, activePeerings] = await Promise.all([
     readDecisionFacts(sessions, connection, {
       subnets: readsSubnets(policy),
-      securityGroups: readsSecurityGroups(policy),
+      // Only a dead connection's rules must go at once; a live one's withdrawn rules, the full pass revokes.
+      securityGroups: groupsToRead([policy], isDead(connection.status)),
     }),
     readActivePeerings(sessions, connection, ctx.quotas),
   ]);

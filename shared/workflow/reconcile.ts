@@ -4,6 +4,7 @@ import { existingConnectionIds } from "../aws/find-connections";
 import type { RemovalResult } from "../aws/remove-routes";
 import { settleWithConcurrency } from "../concurrency";
 import { changesOf, hasChanges } from "../decision/changes";
+import { isDead } from "../decision/dead";
 import { decide } from "../decision/decide";
 import { type OrphanRoute, planOrphanRemovals } from "../routes/orphan-routes";
 import { inAws } from "./carry-out-strategy";
@@ -24,8 +25,6 @@ import {
   type SweepSnapshot,
 } from "./sweep/snapshot";
 import { type SweepTarget, sweepTargets } from "./sweep-targets";
-
-const DEAD = new Set(["deleted", "rejected", "expired", "failed"]);
 
 export interface TargetReport {
   account: string;
@@ -123,11 +122,7 @@ export async function reconcile(
 
   const [orphans, dead] = await Promise.all([
     removeOrphanRoutes(ctx, orphanSearch, snapshot, options.concurrency, targetErrors),
-    decideAndCarryOut(
-      ctx,
-      snapshot,
-      inPhase((status) => DEAD.has(status)),
-    ),
+    decideAndCarryOut(ctx, snapshot, inPhase(isDead)),
   ]);
   const pending = await decideAndCarryOut(
     ctx,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { SecurityGroup } from "../../shared/facts";
 import { type Ingress, IngressSchema, PolicySchema } from "../../shared/policy/schema";
-import { readsSecurityGroups } from "../../shared/policy/security-groups";
+import { groupsToRead, readsSecurityGroups } from "../../shared/policy/security-groups";
 import { planSideRules, type SideRulesInput } from "../../shared/security-groups/plan-rules";
-import { ruleKey } from "../../shared/security-groups/rule-key";
+import { canonicalProtocol, ruleKey } from "../../shared/security-groups/rule-key";
 import { named } from "../helpers/facts";
 
 const PCX = "pcx-0123456789abcdef0";
@@ -116,23 +116,76 @@ describe("ruleKey: ports count for TCP, UDP and ICMP, not for all traffic", () =
   });
 });
 
-describe("readsSecurityGroups", () => {
+describe("canonicalProtocol and ruleKey: what EC2 tells apart", () => {
   it.each([
-    [{ accepter: "none", requester: { tags: { Peering: "ledger" } } }, true],
-    [{ accepter: { tags: { Peering: "ledger" } }, requester: "none" }, true],
-    [{ accepter: "none", requester: "none" }, false],
-  ])("%j opens groups: %s", (sides, reads) => {
-    const policy = PolicySchema.parse({
-      version: 1,
-      rules: [
-        {
-          name: "r",
-          accepter: { accounts: ["111111111111"] },
-          requester: { accounts: ["222222222222"], cidrs: ["10.20.0.0/16"] },
-          securityGroups: { ...sides, ingress: [{ protocol: "tcp", ports: [443] }] },
-        },
-      ],
-    });
-    expect(readsSecurityGroups(policy)).toBe(reads);
+    ["6", "tcp"],
+    ["TCP", "tcp"],
+    ["17", "udp"],
+    ["1", "icmp"],
+    ["58", "icmpv6"],
+    ["all", "-1"],
+    ["ALL", "-1"],
+    ["-1", "-1"],
+    ["50", "50"],
+  ])("protocol %s is %s", (given, canonical) => {
+    expect(canonicalProtocol(given)).toBe(canonical);
+  });
+
+  it.each([
+    [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "10.20.8.0/22" }, { protocol: "udp" }],
+    [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "10.20.8.0/22" }, { toPort: 444 }],
+    [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "10.20.8.0/22" }, { fromPort: 442 }],
+    [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "10.20.8.0/22" }, { cidr: "10.20.12.0/22" }],
+    [{ protocol: "icmp", fromPort: 8, toPort: 0, cidr: "10.0.0.0/16" }, { fromPort: 0 }],
+    // A rule from a group or prefix list (no CIDR) is never the same as one from a block.
+    [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "10.20.8.0/22" }, { cidr: undefined }],
+  ])("%j differs from the same with %j", (rule, change) => {
+    expect(ruleKey({ ...rule, ...change })).not.toBe(ruleKey(rule));
+  });
+});
+
+const policyOpening = (sides: object | undefined) =>
+  PolicySchema.parse({
+    version: 1,
+    rules: [
+      {
+        name: "r",
+        accepter: { accounts: ["111111111111"] },
+        requester: { accounts: ["222222222222"], cidrs: ["10.20.0.0/16"] },
+        securityGroups: { ...sides, ingress: [{ protocol: "tcp", ports: [443] }] },
+      },
+    ],
+  });
+const OPENING = [
+  [{ accepter: "none", requester: { tags: { Peering: "ledger" } } }, true],
+  [{ accepter: { tags: { Peering: "ledger" } }, requester: "none" }, true],
+  [{ accepter: "none", requester: "none" }, false],
+] as const;
+
+describe("readsSecurityGroups", () => {
+  it.each(OPENING)("%j opens groups: %s", (sides, reads) => {
+    expect(readsSecurityGroups(policyOpening(sides))).toBe(reads);
+  });
+});
+
+describe("groupsToRead: every group where a rule opens some, else only the service's own where they may go", () => {
+  const [accepterOpen, requesterOpen, closed] = OPENING.map(([sides]) => sides);
+  it.each([
+    [accepterOpen, true, "all"],
+    [accepterOpen, false, "all"],
+    [requesterOpen, true, "all"],
+    [requesterOpen, false, "all"],
+    [closed, true, "own"],
+    [closed, false, undefined],
+  ])("%j, revokes %s: %s", (sides, revokes, expected) => {
+    expect(groupsToRead([policyOpening(sides)], revokes)).toBe(expected);
+  });
+
+  it("reads every group when any of several policies opens some", () => {
+    const closed = policyOpening({ accepter: "none", requester: "none" });
+    const open = policyOpening({ accepter: { ids: ["sg-0aaaaaaaaaaaaaaaa"] }, requester: "none" });
+    expect(groupsToRead([closed, open], false)).toBe("all");
+    expect(groupsToRead([closed, closed], true)).toBe("own");
+    expect(groupsToRead([], false)).toBeUndefined();
   });
 });

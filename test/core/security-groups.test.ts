@@ -31,6 +31,7 @@ const OPEN = {
   requester: "none",
   ingress: [{ protocol: "tcp", ports: [443, "8000-8100"] }],
 };
+const CLOSED = { accepter: "none", requester: "none", ingress: [] };
 const withGroups = (securityGroups: unknown, routes: unknown = BASE_RULE.routes) =>
   policy([{ ...BASE_RULE, routes, securityGroups }]);
 
@@ -250,7 +251,7 @@ describe("decide: the rules each side's groups need", () => {
 
     const rejected = decideWith({ requesterCidrs: ["10.0.128.0/20"] });
     expect(rejected.action).toBe("reject");
-    expect(changesOf(rejected).securityGroupRules?.create).toEqual([]);
+    expect(changesOf(rejected).securityGroupRules?.create ?? []).toEqual([]);
   });
 
   it("takes the sources from the destinations this side's tables route (reach), not the whole peer VPC", () => {
@@ -348,6 +349,26 @@ describe("decide: the rules each side's groups need", () => {
     const decision = decideWith({ status: "active", accepterGroups: [retagged] });
     expect(revoked(decision)).toEqual(["sgr-0mine"]);
     expect(planned(decision)).toEqual([]);
+  });
+
+  it("revokes a live connection's rules once its rule opens no group, and says nothing of groups otherwise", () => {
+    const mine = paymentsGroup({ tagged: [`tcp 443 10.20.0.0/16 sgr-0mine ${CONNECTION_ID}`] });
+    const withdrawn = decideWith({ status: "active", accepterGroups: [mine] }, CLOSED);
+    expect(withdrawn.action).toBe("maintain");
+    expect(revoked(withdrawn)).toEqual(["sgr-0mine"]);
+    expect(hasChanges(changesOf(withdrawn))).toBe(true);
+
+    // Groups read, none of the service's rules in them, a rule opening none: no rules to speak of.
+    const untouched = decideWith({ status: "active" }, CLOSED);
+    expect(untouched.securityGroupRules).toBeUndefined();
+    expect(changesOf(untouched).securityGroupRules).toBeUndefined();
+    // A rule that opens groups always says what they have, even when nothing is to change.
+    const open = decideWith({
+      status: "active",
+      accepterGroups: [paymentsGroup({ ingress: ["tcp 443 10.20.0.0/16"] })],
+    });
+    expect(open.securityGroupRules?.revoke).toEqual([]);
+    expect(open.securityGroupRules?.plan.length).toBeGreaterThan(0);
   });
 
   it("revokes every rule made for a dead connection: a cleanup even with no route left", () => {

@@ -5,6 +5,7 @@ import { formatNotification } from "../../shared/notifications/format-notificati
 import type { DecisionRecord } from "../../shared/workflow/decision-record";
 import type { ReconcileSummary } from "../../shared/workflow/reconcile";
 import { ACCEPTER, REQUESTER, routesOf, useService } from "./harness";
+import { PENDING_TICK } from "./pending-pass-worlds";
 import { sharedServices } from "./worlds";
 
 const CONNECTION_TAG = "peering-autopilot:connection";
@@ -384,5 +385,96 @@ describe("security-group rules in report mode", () => {
     expect(chat.content.description).toContain(
       `\`accepter ${ACCEPTER} us-east-1 ${payments} tcp 443 from 10.20.0.0/16 (${stale})\``,
     );
+  });
+});
+
+describe("security-group rules withdrawn from the policy", () => {
+  const service = useService(build, { policy: policy() });
+  // The same rule, routing as before, opening no group any more.
+  const withdrawn = policy().split("    securityGroups:")[0] ?? "";
+
+  async function peered() {
+    const world = service.world();
+    const { shared, app } = service.ids();
+    const { connectionId, event } = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared });
+    await service.invoke(event);
+    return { world, pcx: connectionId, ...service.ids() };
+  }
+
+  const groupReads = (world: World, since: number) =>
+    world.calls
+      .slice(since)
+      .filter((call) => call.operation.startsWith("DescribeSecurityGroup"))
+      .map((call) => `${call.operation} ${call.account}`)
+      .sort();
+
+  it("revokes the service's rules at the next full pass, keeping the routes and every foreign rule", async () => {
+    const { world, pcx, payments, untagged, dns, sharedMain, appMain } = await peered();
+    const foreign = { payments: rulesOf(world, payments), untagged: rulesOf(world, untagged) };
+    const routes = { shared: routesOf(world, sharedMain), app: routesOf(world, appMain) };
+    await service.redeploy(withdrawn);
+    const calls = world.calls.length;
+
+    const summary = (await service.run("reconcile")) as ReconcileSummary;
+
+    expect(summary).toMatchObject({ actions: { maintain: 1 }, changed: 1, failed: 0 });
+    expect(rulesOf(world, payments).filter((line) => line.endsWith(pcx))).toEqual([]);
+    expect(rulesOf(world, payments)).toEqual(foreign.payments.filter((line) => !line.endsWith(pcx)));
+    expect(rulesOf(world, untagged)).toEqual(foreign.untagged);
+    expect(rulesOf(world, dns)).toEqual([]);
+    expect({ shared: routesOf(world, sharedMain), app: routesOf(world, appMain) }).toEqual(routes);
+    // Only the service's own rules, and the groups holding them, were read.
+    expect(groupReads(world, calls)).toEqual([
+      `DescribeSecurityGroupRules ${ACCEPTER}`,
+      `DescribeSecurityGroupRules ${REQUESTER}`,
+      `DescribeSecurityGroups ${ACCEPTER}`,
+      `DescribeSecurityGroups ${REQUESTER}`,
+    ]);
+    const groupsAsked = world.calls
+      .slice(calls)
+      .filter((call) => call.operation === "DescribeSecurityGroups")
+      .flatMap((call) => (call.input as { Filters?: { Name?: string; Values?: string[] }[] }).Filters ?? []);
+    expect(groupsAsked).toEqual(
+      expect.arrayContaining([
+        { Name: "group-id", Values: [payments] },
+        { Name: "group-id", Values: [dns] },
+      ]),
+    );
+    expect(groupsAsked).toHaveLength(2);
+
+    // With none of its rules left, a pass asks for them and nothing more, and changes nothing.
+    const next = world.calls.length;
+    expect(await service.run("reconcile")).toMatchObject({ changed: 0, failed: 0 });
+    expect(groupReads(world, next)).toEqual([
+      `DescribeSecurityGroupRules ${ACCEPTER}`,
+      `DescribeSecurityGroupRules ${REQUESTER}`,
+    ]);
+  });
+
+  it("revokes them on the deletion event, and the pending pass reads no group", async () => {
+    const { world, pcx, payments, dns, appEu, shared } = await peered();
+    const foreign = rulesOf(world, payments).filter((line) => !line.endsWith(pcx));
+    await service.redeploy(withdrawn);
+
+    // A pending request has no rules yet: the pending pass decides it (its IPv6 block is outside the
+    // rule's CIDRs) without reading any group.
+    const request = world.addPeering({ requesterVpcId: appEu, accepterVpcId: shared });
+    const pending = world.calls.length;
+    expect(await service.run("reconcile", PENDING_TICK)).toMatchObject({ actions: { reject: 1 } });
+    expect(world.peering(request).status.code).toBe("rejected");
+    expect(groupReads(world, pending)).toEqual([]);
+
+    world.setPeeringStatus(pcx, "deleted");
+    await service.run(
+      "on-peering-change",
+      peeringCallEvent("DeleteVpcPeeringConnection", {
+        connectionId: pcx,
+        account: REQUESTER,
+        region: "us-east-1",
+      }),
+    );
+
+    expect(rulesOf(world, payments)).toEqual(foreign);
+    expect(rulesOf(world, dns)).toEqual([]);
   });
 });

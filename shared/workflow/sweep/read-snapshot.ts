@@ -7,7 +7,7 @@ import {
 } from "../../aws/read-facts";
 import type { AwsSessions } from "../../aws/sessions";
 import { settleWithConcurrency } from "../../concurrency";
-import type { PeeringConnection, RouteTable, SecurityGroup, Subnet } from "../../facts";
+import type { GroupsRead, PeeringConnection, RouteTable, SecurityGroup, Subnet } from "../../facts";
 import type { SweepTarget } from "../sweep-targets";
 import { targetKey } from "./assign";
 import type { BulkRead, SweepSnapshot } from "./snapshot";
@@ -24,9 +24,10 @@ type TablePlace = SweepTarget & Partial<Pick<Place, "vpcIds">>;
  * Reads in bulk what the sweep's decisions need: one paginated route-table read per account-region
  * (every table of one searched for orphan routes, `everyTableOf`; the connected VPCs' tables
  * elsewhere), one DescribeVpcs per accepter account-region, and, when a rule routes to subnets, one
- * DescribeSubnets per account-region of either side; when a rule opens security groups, one
- * DescribeSecurityGroups and one DescribeSecurityGroupRules (of the service's tagged rules) per
- * account-region of either side. Reads that fail are kept as values:
+ * DescribeSubnets per account-region of either side; per account-region of either side, when asked
+ * (`securityGroups`), one DescribeSecurityGroupRules of the service's tagged rules and one
+ * DescribeSecurityGroups (of every group, or of the groups holding those rules: GroupsRead).
+ * Reads that fail are kept as values:
  * only the connections that depend on them fail. With no connections and no account-region to search,
  * nothing is read.
  */
@@ -34,8 +35,9 @@ export async function readSnapshot(
   sessions: AwsSessions,
   everyTableOf: readonly SweepTarget[],
   connections: readonly PeeringConnection[],
-  options: { concurrency: number; subnets: boolean; securityGroups: boolean },
+  options: { concurrency: number; subnets: boolean; securityGroups: GroupsRead | undefined },
 ): Promise<SweepSnapshot> {
+  const { securityGroups: groupsRead } = options;
   const { concurrency } = options;
   const tablePlaces = new Map<string, TablePlace>(
     everyTableOf.map((target) => [targetKey(target), { ...target }]),
@@ -57,8 +59,8 @@ export async function readSnapshot(
     options.subnets
       ? readEach(subnetPlaces, concurrency, (place) => readSubnets(sessions, place))
       : undefined,
-    options.securityGroups
-      ? readEach(groupPlaces, concurrency, (place) => readGroups(sessions, place))
+    groupsRead
+      ? readEach(groupPlaces, concurrency, (place) => readGroups(sessions, place, groupsRead))
       : undefined,
   ]);
   return { tables, accepterCidrs, ...(subnets && { subnets }), ...(securityGroups && { securityGroups }) };
@@ -100,8 +102,9 @@ async function readSubnets(sessions: AwsSessions, place: Place): Promise<BulkRea
 async function readGroups(
   sessions: AwsSessions,
   place: Place,
+  which: GroupsRead,
 ): Promise<BulkRead<Map<string, SecurityGroup[]>>> {
-  return asBulkRead(await readSecurityGroupsWhereReachable(sessions, place, [...place.vpcIds]));
+  return asBulkRead(await readSecurityGroupsWhereReachable(sessions, place, [...place.vpcIds], which));
 }
 
 async function readCidrs(sessions: AwsSessions, place: Place): Promise<BulkRead<Map<string, string[]>>> {

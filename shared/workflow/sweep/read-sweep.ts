@@ -8,7 +8,7 @@ import { type Settled, settleWithConcurrency } from "../../concurrency";
 import type { PeeringConnection } from "../../facts";
 import { readsSubnets } from "../../policy/reach";
 import type { Policy } from "../../policy/schema";
-import { readsSecurityGroups } from "../../policy/security-groups";
+import { groupsToRead } from "../../policy/security-groups";
 import type { SweepTarget } from "../sweep-targets";
 import { type Assignment, assignConnections, type Listing, targetKey } from "./assign";
 import { readSnapshot } from "./read-snapshot";
@@ -93,7 +93,11 @@ export async function readSweeps(
       {
         concurrency: options.concurrency,
         subnets: sweeps.some(({ policy }) => readsSubnets(policy)),
-        securityGroups: sweeps.some(({ policy }) => readsSecurityGroups(policy)),
+        // The full pass finds the service's own rules even when no rule opens groups any more.
+        securityGroups: groupsToRead(
+          sweeps.map(({ policy }) => policy),
+          full,
+        ),
       },
     ),
     // The full pass lists every active connection already: counting them costs no call.
