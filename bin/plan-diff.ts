@@ -1,5 +1,6 @@
 import type { Action } from "../shared/decision/decision";
 import type { Mode } from "../shared/policy/schema";
+import type { RuleRef } from "../shared/workflow/decision-record";
 import {
   align,
   type ConnectionView,
@@ -9,6 +10,7 @@ import {
   type PlanView,
   type RouteView,
   routeCells,
+  ruleCells,
 } from "./plan-view";
 
 /** Items one plan has and the other has not. */
@@ -29,6 +31,8 @@ export interface ConnectionDiff {
   createRoutes: OneSided<RouteView>;
   removeRoutes: OneSided<RouteView>;
   enableDns: OneSided<DnsView>;
+  /** The security-group rules one plan opens or revokes and the other not. */
+  securityGroupRules: { create: OneSided<RuleRef>; revoke: OneSided<RuleRef> };
 }
 
 export interface PlanDiff {
@@ -44,14 +48,19 @@ export interface PlanDiff {
     routesToRemoveOnlyNew: number;
     dnsOnlyOld: number;
     dnsOnlyNew: number;
+    rulesToOpenOnlyOld: number;
+    rulesToOpenOnlyNew: number;
+    rulesToRevokeOnlyOld: number;
+    rulesToRevokeOnlyNew: number;
     orphanRoutes: number;
   };
 }
 
 /**
  * What differs between two plans of the same organisation, per connection: its action, its mode, the
- * routes and DNS changes one plan makes and the other not; and the orphan blackhole routes. A
- * connection that differs in nothing but its rule's name is left out: the pass would do the same.
+ * routes, DNS changes and security-group rules one plan makes and the other not; and the orphan
+ * blackhole routes. A connection that differs in nothing but its rule's name is left out: the pass
+ * would do the same.
  */
 export function diffPlans(old: PlanView, next: PlanView): PlanDiff {
   const before = new Map(old.connections.map((c) => [c.connectionId, c]));
@@ -74,6 +83,10 @@ export function diffPlans(old: PlanView, next: PlanView): PlanDiff {
       routesToRemoveOnlyNew: sum((d) => d.removeRoutes.onlyNew.length),
       dnsOnlyOld: sum((d) => d.enableDns.onlyOld.length),
       dnsOnlyNew: sum((d) => d.enableDns.onlyNew.length),
+      rulesToOpenOnlyOld: sum((d) => d.securityGroupRules.create.onlyOld.length),
+      rulesToOpenOnlyNew: sum((d) => d.securityGroupRules.create.onlyNew.length),
+      rulesToRevokeOnlyOld: sum((d) => d.securityGroupRules.revoke.onlyOld.length),
+      rulesToRevokeOnlyNew: sum((d) => d.securityGroupRules.revoke.onlyNew.length),
       // With a mode change, every orphan route is done in one plan and only reported in the other.
       orphanRoutes:
         orphanRoutes.onlyOld.length +
@@ -100,6 +113,8 @@ function diffConnection(
   const empty = { createRoutes: [], removeRoutes: [], enableDns: [] };
   const a = old ?? empty;
   const b = next ?? empty;
+  // A policy that opens no group plans no rule: the same as none to open or revoke.
+  const rules = (c: ConnectionView | undefined) => c?.securityGroupRules ?? { create: [], revoke: [] };
   return {
     connectionId,
     ...(old && { old: decided(old) }),
@@ -109,11 +124,16 @@ function diffConnection(
     createRoutes: oneSided(a.createRoutes, b.createRoutes, routeKey),
     removeRoutes: oneSided(a.removeRoutes, b.removeRoutes, routeKey),
     enableDns: oneSided(a.enableDns, b.enableDns, (d) => `${d.side} ${d.account} ${d.region}`),
+    securityGroupRules: {
+      create: oneSided(rules(old).create, rules(next).create, ruleKey),
+      revoke: oneSided(rules(old).revoke, rules(next).revoke, ruleKey),
+    },
   };
 }
 
 function differs(d: ConnectionDiff): boolean {
-  const sided = [d.createRoutes, d.removeRoutes, d.enableDns];
+  const { create, revoke } = d.securityGroupRules;
+  const sided = [d.createRoutes, d.removeRoutes, d.enableDns, create, revoke];
   return d.actionChanged || d.modeChanged || sided.some((s) => s.onlyOld.length + s.onlyNew.length > 0);
 }
 
@@ -128,6 +148,11 @@ function oneSided<T>(old: T[], next: T[], key: (item: T) => string): OneSided<T>
 
 function routeKey(r: RouteView): string {
   return `${r.account} ${r.region} ${r.routeTableId} ${r.destination}`;
+}
+
+// Both plans read the same groups, so a rule to revoke has the same id in both.
+function ruleKey(r: RuleRef): string {
+  return `${r.account} ${r.region} ${r.groupId} ${r.protocol} ${r.ports} ${r.source} ${r.ruleId ?? ""}`;
 }
 
 /** The differences as lines for a terminal, one block per connection, then orphans and totals. */
@@ -165,6 +190,8 @@ function formatConnectionDiff(d: ConnectionDiff): string[] {
     ...sided("create", d.createRoutes, routeCells),
     ...sided("remove", d.removeRoutes, routeCells),
     ...sided("dns", d.enableDns, (dns) => [dns.side, dns.account, dns.region]),
+    ...sided("open", d.securityGroupRules.create, ruleCells),
+    ...sided("revoke", d.securityGroupRules.revoke, ruleCells),
   ];
   return [
     `  ${d.connectionId}  ${header}  ${rules}`,
@@ -189,6 +216,8 @@ function formatDiffTotals(t: PlanDiff["totals"]): string[] {
     ["routes to create", sided(t.routesToCreateOnlyOld, t.routesToCreateOnlyNew)],
     ["routes to remove", sided(t.routesToRemoveOnlyOld, t.routesToRemoveOnlyNew)],
     ["DNS changes", sided(t.dnsOnlyOld, t.dnsOnlyNew)],
+    ["security-group rules to open", sided(t.rulesToOpenOnlyOld, t.rulesToOpenOnlyNew)],
+    ["security-group rules to revoke", sided(t.rulesToRevokeOnlyOld, t.rulesToRevokeOnlyNew)],
     ["orphan routes", `${t.orphanRoutes}`],
   ];
   return ["Differences:", ...align(rows).map((line) => `  ${line}`)];

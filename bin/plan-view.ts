@@ -76,9 +76,9 @@ export interface PlanTotals {
   /** Routes of connections and orphan blackhole routes the next pass removes. */
   routesToRemove: number;
   dnsChanges: number;
-  /** Present when the policy opens security groups. */
-  rulesToOpen?: number;
-  rulesToRevoke?: number;
+  /** Security-group rules the next pass opens and revokes (0 when the policy opens no group). */
+  rulesToOpen: number;
+  rulesToRevoke: number;
   awaitingApproval: number;
   reportOnly: number;
   skipped: number;
@@ -131,10 +131,8 @@ export function toPlanView(plan: PassPlan): PlanView {
       routesToCreate: sum((c) => c.createRoutes.length),
       routesToRemove: sum((c) => c.removeRoutes.length) + enforcedOrphans,
       dnsChanges: sum((c) => c.enableDns.length),
-      ...(connections.some((c) => c.securityGroupRules) && {
-        rulesToOpen: sum((c) => c.securityGroupRules?.create.length ?? 0),
-        rulesToRevoke: sum((c) => c.securityGroupRules?.revoke.length ?? 0),
-      }),
+      rulesToOpen: sum((c) => c.securityGroupRules?.create.length ?? 0),
+      rulesToRevoke: sum((c) => c.securityGroupRules?.revoke.length ?? 0),
       awaitingApproval: connections.filter((c) => c.effect === "awaits-approval").length,
       reportOnly: connections.filter((c) => c.effect === "report-only").length,
       skipped: plan.skipped.length,
@@ -251,8 +249,8 @@ function formatTotals(t: PlanTotals, orphansRemoved: number): string[] {
         ["routes to create", `${t.routesToCreate}`],
         ["routes to remove", `${t.routesToRemove}${orphans}`],
         ["DNS changes", `${t.dnsChanges}`],
-        ...(t.rulesToOpen !== undefined ? [["security-group rules to open", `${t.rulesToOpen}`]] : []),
-        ...(t.rulesToRevoke !== undefined ? [["security-group rules to revoke", `${t.rulesToRevoke}`]] : []),
+        ["security-group rules to open", `${t.rulesToOpen}`],
+        ["security-group rules to revoke", `${t.rulesToRevoke}`],
         ["awaiting approval", `${t.awaitingApproval}`],
         ["report-only", `${t.reportOnly}`],
         ...(t.skipped > 0 ? [["not decided", `${t.skipped}`]] : []),
@@ -288,10 +286,23 @@ function routeRows(c: Pick<ConnectionView, "createRoutes" | "removeRoutes">): st
 }
 
 function ruleRows(c: Pick<ConnectionView, "securityGroupRules">): string[][] {
-  const cells = (r: RuleRef) => [r.side, r.account, r.region, r.groupId, r.protocol, r.ports, r.source];
   return [
-    ...(c.securityGroupRules?.create ?? []).map((r) => ["open", ...cells(r)]),
-    ...(c.securityGroupRules?.revoke ?? []).map((r) => ["revoke", ...cells(r), r.ruleId ?? ""]),
+    ...(c.securityGroupRules?.create ?? []).map((r) => ["open", ...ruleCells(r)]),
+    ...(c.securityGroupRules?.revoke ?? []).map((r) => ["revoke", ...ruleCells(r)]),
+  ];
+}
+
+/** A rule's group and what it admits; a rule to revoke ends with its id. */
+export function ruleCells(r: RuleRef): string[] {
+  return [
+    r.side,
+    r.account,
+    r.region,
+    r.groupId,
+    r.protocol,
+    r.ports,
+    r.source,
+    ...(r.ruleId ? [r.ruleId] : []),
   ];
 }
 
@@ -308,13 +319,11 @@ export function labelled(label: string, rows: string[]): string[] {
   return rows.map((row, i) => `    ${(i === 0 ? label : "").padEnd(8)} ${row}`);
 }
 
-/** Rows of cells as columns padded to their widest cell. */
+/** Rows of cells as columns padded to their widest cell; rows may have different numbers of cells. */
 export function align(rows: string[][]): string[] {
   if (rows.length === 0) return [];
-  return table(
-    (rows[0] ?? []).map(() => ""),
-    rows,
-  ).slice(1);
+  const columns = Math.max(...rows.map((row) => row.length));
+  return table(Array<string>(columns).fill(""), rows).slice(1);
 }
 
 function indent(lines: string[], by: number): string[] {

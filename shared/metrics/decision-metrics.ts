@@ -9,8 +9,9 @@ import { secondsToRoute } from "./time-to-route";
  * The metrics of one trigger's decisions. `onlyChanges` is how the trigger publishes (see
  * reportResults): an event publishes every decision, a sweep only those that changed something, and
  * Decisions, Findings and RouteConflicts count what was published, so that a steady state is quiet.
- * What was done counts whether published or not: routes created and removed, time to route, and
- * decisions in report mode that would have changed something (a sweep does not publish those).
+ * What was done counts whether published or not: routes created and removed, security-group rules
+ * authorized and revoked, time to route, and decisions in report mode that would have changed
+ * something (a sweep does not publish those).
  * `now` is when the decisions were carried out, for time to route.
  */
 export function decisionMetrics(
@@ -42,6 +43,14 @@ export function decisionMetrics(
     ...count(
       METRIC.routesRemoved,
       decided.reduce((n, { record }) => n + record.routes.removed.length, 0),
+    ),
+    ...count(
+      METRIC.securityGroupRulesAuthorized,
+      decided.reduce((n, { record }) => n + (record.securityGroupRules?.created.length ?? 0), 0),
+    ),
+    ...count(
+      METRIC.securityGroupRulesRevoked,
+      decided.reduce((n, { record }) => n + (record.securityGroupRules?.revoked.length ?? 0), 0),
     ),
     ...decided.flatMap(({ record }) => {
       const seconds = secondsToRoute(record, options.now);

@@ -29,6 +29,10 @@ export const METRIC = {
   routesCreated: "RoutesCreated",
   /** Count, {Service}: routes the service removed, orphan blackhole routes included. */
   routesRemoved: "RoutesRemoved",
+  /** Count, {Service}: security-group rules the service authorized (opened to a peer). */
+  securityGroupRulesAuthorized: "SecurityGroupRulesAuthorized",
+  /** Count, {Service}: security-group rules the service revoked (made for a connection, no longer wanted). */
+  securityGroupRulesRevoked: "SecurityGroupRulesRevoked",
   /** Count, {Service}: conflicting routes in published decisions. */
   routeConflicts: "RouteConflicts",
   /** Count, {Service}: AWS answers that were throttling errors, each attempt. */

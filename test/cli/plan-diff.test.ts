@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diffPlans, formatPlanDiff, hasDifferences } from "../../bin/plan-diff";
 import type { ConnectionView, PlanView, RouteView } from "../../bin/plan-view";
+import type { RuleRef } from "../../shared/workflow/decision-record";
 
 const TARGET = { account: "111111111111", region: "us-east-1" };
 const SIDE = { account: "222222222222", region: "us-east-1", vpcId: "vpc-0a1b2c3d4e5f60001", cidrs: [] };
@@ -47,6 +48,8 @@ function plan(
       routesToCreate: 0,
       routesToRemove: 0,
       dnsChanges: 0,
+      rulesToOpen: 0,
+      rulesToRevoke: 0,
       awaitingApproval: 0,
       reportOnly: 0,
       skipped: 0,
@@ -61,6 +64,15 @@ const MAIN_20 = route("rtb-main", "10.20.0.0/16");
 const PRIVATE_20 = route("rtb-private", "10.20.0.0/16");
 const REQUESTER_0 = route("rtb-app", "10.0.0.0/16", "requester");
 const DNS = { side: "accepter" as const, account: "111111111111", region: "us-east-1" };
+
+function sgRule(ports: string, source = "10.20.0.0/16", ruleId?: string): RuleRef {
+  const where = { side: "accepter" as const, account: "111111111111", region: "us-east-1" };
+  return { ...where, groupId: "sg-0payments", protocol: "tcp", ports, source, ...(ruleId && { ruleId }) };
+}
+const OPEN_443 = sgRule("443");
+const OPEN_8443 = sgRule("8443");
+const REVOKE_22 = sgRule("22", "10.20.0.0/16", "sgr-0stale");
+const NO_RULES = { create: { onlyOld: [], onlyNew: [] }, revoke: { onlyOld: [], onlyNew: [] } };
 
 describe("diffPlans, per connection", () => {
   it.each<{ name: string; old: ConnectionView[]; next: ConnectionView[]; expected: unknown }>([
@@ -90,6 +102,7 @@ describe("diffPlans, per connection", () => {
           createRoutes: { onlyOld: [], onlyNew: [MAIN_20] },
           removeRoutes: { onlyOld: [], onlyNew: [] },
           enableDns: { onlyOld: [], onlyNew: [] },
+          securityGroupRules: NO_RULES,
         },
       ],
     },
@@ -117,6 +130,60 @@ describe("diffPlans, per connection", () => {
       old: [connection(A)],
       next: [connection(A, { enableDns: [DNS] })],
       expected: [expect.objectContaining({ enableDns: { onlyOld: [], onlyNew: [DNS] } })],
+    },
+    {
+      name: "security groups newly opened: the rules to open, nothing else",
+      old: [connection(A)],
+      next: [connection(A, { securityGroupRules: { create: [OPEN_443, OPEN_8443], revoke: [] } })],
+      expected: [
+        expect.objectContaining({
+          actionChanged: false,
+          modeChanged: false,
+          createRoutes: { onlyOld: [], onlyNew: [] },
+          securityGroupRules: {
+            create: { onlyOld: [], onlyNew: [OPEN_443, OPEN_8443] },
+            revoke: { onlyOld: [], onlyNew: [] },
+          },
+        }),
+      ],
+    },
+    {
+      name: "the ports changed: a rule opened by each plan, a stale one revoked by the new plan only",
+      old: [connection(A, { securityGroupRules: { create: [OPEN_443], revoke: [] } })],
+      next: [connection(A, { securityGroupRules: { create: [OPEN_8443], revoke: [REVOKE_22] } })],
+      expected: [
+        expect.objectContaining({
+          securityGroupRules: {
+            create: { onlyOld: [OPEN_443], onlyNew: [OPEN_8443] },
+            revoke: { onlyOld: [], onlyNew: [REVOKE_22] },
+          },
+        }),
+      ],
+    },
+    {
+      name: "rules keyed by group, traffic and source: another source is another rule",
+      old: [connection(A, { securityGroupRules: { create: [OPEN_443], revoke: [] } })],
+      next: [connection(A, { securityGroupRules: { create: [sgRule("443", "10.20.8.0/22")], revoke: [] } })],
+      expected: [
+        expect.objectContaining({
+          securityGroupRules: {
+            create: { onlyOld: [OPEN_443], onlyNew: [sgRule("443", "10.20.8.0/22")] },
+            revoke: { onlyOld: [], onlyNew: [] },
+          },
+        }),
+      ],
+    },
+    {
+      name: "the same rules in both plans: no difference",
+      old: [connection(A, { securityGroupRules: { create: [OPEN_443], revoke: [REVOKE_22] } })],
+      next: [connection(A, { securityGroupRules: { create: [OPEN_443], revoke: [REVOKE_22] } })],
+      expected: [],
+    },
+    {
+      name: "no group opened in one plan, nothing to open or revoke in the other: no difference",
+      old: [connection(A)],
+      next: [connection(A, { securityGroupRules: { create: [], revoke: [] } })],
+      expected: [],
     },
     {
       name: "the same changes, now only reported",
@@ -157,10 +224,10 @@ describe("diffPlans, per connection", () => {
       connection(d, { action: "reject" }),
       connection(c, { createRoutes: [MAIN_20] }),
       connection(b, { removeRoutes: [PRIVATE_20] }),
-      connection(A),
+      connection(A, { securityGroupRules: { create: [OPEN_443], revoke: [] } }),
     ]);
     const next = plan([
-      connection(A),
+      connection(A, { securityGroupRules: { create: [OPEN_8443], revoke: [REVOKE_22] } }),
       connection(b),
       connection(c, { createRoutes: [MAIN_20], enableDns: [DNS] }),
       connection(d, { action: "accept", createRoutes: [MAIN_20, REQUESTER_0] }),
@@ -168,9 +235,9 @@ describe("diffPlans, per connection", () => {
 
     const diff = diffPlans(old, next);
 
-    expect(diff.connections.map((d) => d.connectionId)).toEqual([b, c, d]);
+    expect(diff.connections.map((d) => d.connectionId)).toEqual([A, b, c, d]);
     expect(diff.totals).toEqual({
-      connections: 3,
+      connections: 4,
       actionChanges: 1,
       modeChanges: 0,
       routesToCreateOnlyOld: 0,
@@ -179,6 +246,10 @@ describe("diffPlans, per connection", () => {
       routesToRemoveOnlyNew: 0,
       dnsOnlyOld: 0,
       dnsOnlyNew: 1,
+      rulesToOpenOnlyOld: 1,
+      rulesToOpenOnlyNew: 1,
+      rulesToRevokeOnlyOld: 0,
+      rulesToRevokeOnlyNew: 1,
       orphanRoutes: 0,
     });
   });
@@ -238,12 +309,41 @@ describe("formatPlanDiff", () => {
       "             dns     new plan only  accepter   111111111111  us-east-1",
       "",
       "Differences:",
-      "  connections       1 (1 with another action, 0 with another mode)",
-      "  routes to create  0 old plan only, 2 new plan only",
-      "  routes to remove  0 old plan only, 0 new plan only",
-      "  DNS changes       0 old plan only, 1 new plan only",
-      "  orphan routes     0",
+      "  connections                     1 (1 with another action, 0 with another mode)",
+      "  routes to create                0 old plan only, 2 new plan only",
+      "  routes to remove                0 old plan only, 0 new plan only",
+      "  DNS changes                     0 old plan only, 1 new plan only",
+      "  security-group rules to open    0 old plan only, 0 new plan only",
+      "  security-group rules to revoke  0 old plan only, 0 new plan only",
+      "  orphan routes                   0",
     ]);
+  });
+
+  it("prints the security-group rules each plan opens or revokes, aligned with the routes", () => {
+    const old = plan([connection(A, { securityGroupRules: { create: [OPEN_443], revoke: [] } })]);
+    const next = plan([
+      connection(A, {
+        createRoutes: [MAIN_20],
+        securityGroupRules: { create: [sgRule("8000-8100")], revoke: [REVOKE_22] },
+      }),
+    ]);
+
+    const lines = formatPlanDiff(diffPlans(old, next));
+
+    expect(lines.slice(0, 6)).toEqual([
+      "",
+      `  ${A}  MAINTAIN  rule apps`,
+      "    changes  create  new plan only  accepter  111111111111  us-east-1  rtb-main      10.20.0.0/16",
+      "             open    old plan only  accepter  111111111111  us-east-1  sg-0payments  tcp           443        10.20.0.0/16",
+      "             open    new plan only  accepter  111111111111  us-east-1  sg-0payments  tcp           8000-8100  10.20.0.0/16",
+      "             revoke  new plan only  accepter  111111111111  us-east-1  sg-0payments  tcp           22         10.20.0.0/16  sgr-0stale",
+    ]);
+    expect(lines.slice(lines.indexOf("Differences:"))).toEqual(
+      expect.arrayContaining([
+        "  security-group rules to open    1 old plan only, 1 new plan only",
+        "  security-group rules to revoke  0 old plan only, 1 new plan only",
+      ]),
+    );
   });
 
   it("says so when the plans do not differ", () => {

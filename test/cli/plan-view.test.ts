@@ -3,6 +3,7 @@ import { formatPlanView, planChanges, toPlanView } from "../../bin/plan-view";
 import { changesOf } from "../../shared/decision/changes";
 import type { Decision } from "../../shared/decision/decision";
 import type { PlannedRoute } from "../../shared/routes/plan-routes";
+import type { PlannedRevoke, PlannedRule } from "../../shared/security-groups/plan-rules";
 import type { PassPlan } from "../../shared/workflow/plan-pass";
 
 const TARGET = { account: "111111111111", region: "us-east-1" };
@@ -30,6 +31,18 @@ const REMOVAL = {
 };
 /** As the pass finds orphan routes: with the connection they still name. */
 const ORPHAN = { ...REMOVAL, connectionId: "pcx-0000000000000000e" };
+
+const GROUP = { side: "accepter" as const, ...TARGET, groupId: "sg-0payments", protocol: "tcp" };
+function rule(port: number, status: PlannedRule["status"]): PlannedRule {
+  return { ...GROUP, fromPort: port, toPort: port, cidr: "10.20.0.0/16", status };
+}
+const STALE_RULE: PlannedRevoke = {
+  ...GROUP,
+  fromPort: 22,
+  toPort: 22,
+  cidr: "10.20.0.0/16",
+  ruleId: "sgr-0stale",
+};
 
 function decision(connectionId: string, overrides: Partial<Decision>): Decision {
   return {
@@ -109,6 +122,26 @@ describe("toPlanView: what the plan does with each connection", () => {
       effect: "none",
     },
     { name: "a connection outside policy", overrides: { action: "ignore", rule: undefined }, effect: "none" },
+    {
+      name: "a connection whose only change is a security-group rule to open",
+      overrides: { securityGroupRules: { plan: [rule(443, "create")], revoke: [] } },
+      effect: "changes",
+    },
+    {
+      name: "a connection whose only change is a security-group rule to revoke",
+      overrides: { securityGroupRules: { plan: [rule(443, "present")], revoke: [STALE_RULE] } },
+      effect: "changes",
+    },
+    {
+      name: "a connection with every security-group rule present",
+      overrides: { securityGroupRules: { plan: [rule(443, "present")], revoke: [] } },
+      effect: "none",
+    },
+    {
+      name: "a security-group rule in report mode",
+      overrides: { mode: "report", securityGroupRules: { plan: [rule(443, "create")], revoke: [] } },
+      effect: "report-only",
+    },
   ])("$name: $effect", ({ overrides, effect }) => {
     const [view] = toPlanView(passPlan([decision("pcx-0000000000000000a", overrides)])).connections;
 
@@ -169,6 +202,16 @@ describe("toPlanView: what the plan does with each connection", () => {
           }),
           decision("pcx-0000000000000000d", { action: "await-approval" }),
           decision("pcx-0000000000000000e", { plan: [planned("rtb-d", "present")] }),
+          decision("pcx-00000000000000011", {
+            securityGroupRules: {
+              plan: [rule(443, "create"), rule(8443, "create"), rule(53, "present")],
+              revoke: [STALE_RULE],
+            },
+          }),
+          decision("pcx-00000000000000012", {
+            mode: "report",
+            securityGroupRules: { plan: [rule(443, "create")], revoke: [STALE_RULE] },
+          }),
         ],
         {
           orphanRoutes: { mode: "enforce", removals: [{ ...ORPHAN, routeTableId: "rtb-orphan" }] },
@@ -179,13 +222,15 @@ describe("toPlanView: what the plan does with each connection", () => {
     );
 
     expect(view.totals).toEqual({
-      connections: 5,
-      withChanges: 2,
+      connections: 7,
+      withChanges: 3,
       routesToCreate: 2,
       routesToRemove: 2,
       dnsChanges: 0,
+      rulesToOpen: 2,
+      rulesToRevoke: 1,
       awaitingApproval: 1,
-      reportOnly: 1,
+      reportOnly: 2,
       skipped: 1,
       failures: 1,
     });
@@ -250,6 +295,21 @@ describe("planChanges: whether the next pass would change anything", () => {
       changes: false,
     },
     { name: "a rejection", plan: passPlan([decision("pcx-a", { action: "reject" })]), changes: true },
+    {
+      name: "only a security-group rule to revoke",
+      plan: passPlan([decision("pcx-a", { securityGroupRules: { plan: [], revoke: [STALE_RULE] } })]),
+      changes: true,
+    },
+    {
+      name: "only a security-group rule to open in report mode",
+      plan: passPlan([
+        decision("pcx-a", {
+          mode: "report",
+          securityGroupRules: { plan: [rule(443, "create")], revoke: [] },
+        }),
+      ]),
+      changes: false,
+    },
     {
       name: "an orphan route the pass removes",
       plan: passPlan([], { orphanRoutes: orphans("enforce") }),
@@ -328,15 +388,43 @@ describe("formatPlanView", () => {
       "    routes   create  accepter  111111111111  us-east-1  rtb-c  10.20.0.0/16",
       "",
       "Totals:",
-      "  connections read   4",
-      "  with changes       1",
-      "  routes to create   1",
-      "  routes to remove   1 (1 orphan)",
-      "  DNS changes        1",
-      "  awaiting approval  1",
-      "  report-only        1",
-      "  failures           0",
+      "  connections read                4",
+      "  with changes                    1",
+      "  routes to create                1",
+      "  routes to remove                1 (1 orphan)",
+      "  DNS changes                     1",
+      "  security-group rules to open    0",
+      "  security-group rules to revoke  0",
+      "  awaiting approval               1",
+      "  report-only                     1",
+      "  failures                        0",
     ]);
+  });
+
+  it("lists the security-group rules to open and revoke under the routes, and counts them in the totals", () => {
+    const view = toPlanView(
+      passPlan([
+        decision(A, {
+          plan: [planned("rtb-a", "create")],
+          securityGroupRules: {
+            plan: [rule(443, "create"), { ...rule(8000, "create"), toPort: 8100 }, rule(53, "present")],
+            revoke: [STALE_RULE],
+          },
+        }),
+      ]),
+    );
+
+    const lines = formatPlanView(view);
+
+    const start = lines.indexOf(`  ${A}  MAINTAIN  rule apps  active`);
+    expect(lines.slice(start + 3, start + 7)).toEqual([
+      "    routes   create  accepter  111111111111  us-east-1  rtb-a  10.20.0.0/16",
+      "    rules    open    accepter  111111111111  us-east-1  sg-0payments  tcp  443        10.20.0.0/16",
+      "             open    accepter  111111111111  us-east-1  sg-0payments  tcp  8000-8100  10.20.0.0/16",
+      "             revoke  accepter  111111111111  us-east-1  sg-0payments  tcp  22         10.20.0.0/16  sgr-0stale",
+    ]);
+    expect(lines).toContain("  security-group rules to open    2");
+    expect(lines).toContain("  security-group rules to revoke  1");
   });
 
   it("says there is nothing to change, and marks orphans of a report-mode policy as report only", () => {
@@ -348,7 +436,7 @@ describe("formatPlanView", () => {
 
     expect(lines).toContain("ORPHAN BLACKHOLE ROUTES, report only: would be removed if enforced (1 route)");
     expect(lines).toContain("No changes: a pass now would change nothing in AWS.");
-    expect(lines).toContain("  routes to remove   0");
+    expect(lines).toContain("  routes to remove                0");
     expect(lines.some((line) => line.includes(A))).toBe(false);
   });
 });

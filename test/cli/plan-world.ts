@@ -1,4 +1,5 @@
 import { requestPeering, type World } from "../../model";
+import { CONNECTION_TAG } from "../../shared/security-groups/rule-key";
 import { ACCEPTER, PARTNER, REQUESTER, SHARED_VPC } from "../handlers/harness";
 import { addPcxRoute, vanish } from "../handlers/sweep-worlds";
 import { mainTable, type sharedServices } from "../handlers/worlds";
@@ -83,4 +84,58 @@ export function organisation(world: World, ids: Ids) {
     partnerRequest,
     app2Main: mainTable(world, app2),
   };
+}
+
+/** PLAN_POLICY with `apps` also opening the shared VPC's groups tagged Peering=apps on 443/tcp. */
+export const GROUPS_POLICY = PLAN_POLICY.replace(
+  `    requester: { accounts: ["${REQUESTER}"], cidrs: ["10.16.0.0/12"] }\n`,
+  `    requester: { accounts: ["${REQUESTER}"], cidrs: ["10.16.0.0/12"] }
+    securityGroups:
+      accepter: { tags: { Peering: apps } }
+      ingress: [{ protocol: tcp, ports: [443] }]\n`,
+);
+
+/**
+ * An active connection from the app VPC to the shared VPC with every route `apps` wants, and the
+ * shared VPC's group tagged Peering=apps: with no rule for the connection (`rules: "none"`), with the
+ * 443 rule made for it (`wanted`), or with that and an SSH rule made for it that the policy no longer
+ * asks for (`stale`).
+ */
+export function routedConnection(world: World, ids: Ids, rules: "none" | "wanted" | "stale") {
+  const { shared, sharedMain, sharedPrivate, app, appMain } = ids;
+  const connectionId = world.addPeering({ requesterVpcId: app, accepterVpcId: shared, status: "active" });
+  addPcxRoute(world, sharedMain, "10.20.0.0/16", connectionId);
+  addPcxRoute(world, sharedPrivate, "10.20.0.0/16", connectionId);
+  addPcxRoute(world, appMain, "10.0.0.0/16", connectionId);
+  const made = (port: number) => ({
+    protocol: "tcp",
+    fromPort: port,
+    toPort: port,
+    cidrIpv4: "10.20.0.0/16",
+    tags: { [CONNECTION_TAG]: connectionId },
+  });
+  const ingress = rules === "none" ? [] : rules === "wanted" ? [made(443)] : [made(443), made(22)];
+  const groupId = world.addSecurityGroup({ vpcId: shared, name: "apps", tags: { Peering: "apps" }, ingress });
+  const stale = world.securityGroupRules(groupId).find((rule) => rule.fromPort === 22)?.id;
+  return { connectionId, groupId, staleRuleId: stale };
+}
+
+/**
+ * For `organisation` under GROUPS_POLICY: the shared VPC's group tagged Peering=apps, holding an SSH rule
+ * made for the maintained connection (no longer asked for) and a rule made for the dead one.
+ */
+export function appsGroup(world: World, ids: Ids, made: { maintained: string; dead: string }): string {
+  const rule = (port: number, cidr: string, connectionId: string) => ({
+    protocol: "tcp",
+    fromPort: port,
+    toPort: port,
+    cidrIpv4: cidr,
+    tags: { [CONNECTION_TAG]: connectionId },
+  });
+  return world.addSecurityGroup({
+    vpcId: ids.shared,
+    name: "apps",
+    tags: { Peering: "apps" },
+    ingress: [rule(22, "10.21.0.0/16", made.maintained), rule(443, "10.22.0.0/16", made.dead)],
+  });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { requestPeering } from "../../model";
 import { ACCEPTER, PARTNER, REQUESTER, SHARED_VPC } from "../handlers/harness";
 import { expectOnlyReads, useLiveWorld } from "./live-world";
-import { CHANGED_POLICY, organisation, PLAN_POLICY } from "./plan-world";
+import { CHANGED_POLICY, GROUPS_POLICY, organisation, PLAN_POLICY, routedConnection } from "./plan-world";
 import { runCli, tempFile } from "./run-cli";
 
 const plan = (...more: string[]) => runCli("plan", "--policy", tempFile("policy.yml", PLAN_POLICY), ...more);
@@ -86,14 +86,16 @@ describe("plan, with the accepter account's credentials", () => {
     ]);
     expect(result.out.slice(result.out.indexOf("Totals:"))).toEqual([
       "Totals:",
-      "  connections read   5",
-      "  with changes       4",
-      "  routes to create   4",
-      "  routes to remove   2 (1 orphan)",
-      "  DNS changes        0",
-      "  awaiting approval  0",
-      "  report-only        1",
-      "  failures           0",
+      "  connections read                5",
+      "  with changes                    4",
+      "  routes to create                4",
+      "  routes to remove                2 (1 orphan)",
+      "  DNS changes                     0",
+      "  security-group rules to open    0",
+      "  security-group rules to revoke  0",
+      "  awaiting approval               0",
+      "  report-only                     1",
+      "  failures                        0",
     ]);
 
     readOnly();
@@ -236,7 +238,7 @@ describe("plan, with the accepter account's credentials", () => {
     expect(result.code).toBe(0);
     expect(result.out.filter((line) => line.startsWith("  pcx-"))).toEqual([]);
     expect(result.out).toContain("No changes: a pass now would change nothing in AWS.");
-    expect(result.out).toContain("  connections read   1");
+    expect(result.out).toContain("  connections read                1");
   });
 
   it("lists a request awaiting approval, which changes nothing", async () => {
@@ -252,7 +254,7 @@ describe("plan, with the accepter account's credentials", () => {
     expect(block(result.out, connectionId)[0]).toBe(
       `  ${connectionId}  AWAIT-APPROVAL  rule apps  pending-acceptance`,
     );
-    expect(result.out).toContain("  awaiting approval  1");
+    expect(result.out).toContain("  awaiting approval               1");
   });
 
   it("plans with another policy over the same organisation (--policy)", async () => {
@@ -300,7 +302,7 @@ describe("plan, with the accepter account's credentials", () => {
     expect(narrowed.code).toBe(0);
     expect(narrowed.out).toContain(`Accepter account-regions: ${ACCEPTER} eu-west-1`);
     expect(new Set(listed())).toEqual(new Set(["eu-west-1"]));
-    expect(narrowed.out).toContain("  connections read   0");
+    expect(narrowed.out).toContain("  connections read                0");
   });
 
   it("fails, making no AWS call, for an account the policy does not name as an accepter", async () => {
@@ -353,7 +355,7 @@ describe("plan, with the accepter account's credentials", () => {
 
     expect(result.code).toBe(1);
     expect(result.out).toContain(`  ${ids.accepted}  ACCEPT  rule apps  pending-acceptance`);
-    expect(result.out).toContain("  failures           1");
+    expect(result.out).toContain("  failures                        1");
     expect(result.err).toEqual([
       expect.stringMatching(
         new RegExp(`^error: account ${ACCEPTER} region eu-west-1 could not be read: .*UnauthorizedOperation`),
@@ -493,11 +495,13 @@ describe("plan --diff", () => {
     expect(listed).toEqual([ids.accepted, ids.rejected, ids.maintained].sort());
     expect(result.out.slice(result.out.indexOf("Differences:"))).toEqual([
       "Differences:",
-      "  connections       3 (1 with another action, 0 with another mode)",
-      "  routes to create  1 old plan only, 2 new plan only",
-      "  routes to remove  0 old plan only, 1 new plan only",
-      "  DNS changes       0 old plan only, 6 new plan only",
-      "  orphan routes     0",
+      "  connections                     3 (1 with another action, 0 with another mode)",
+      "  routes to create                1 old plan only, 2 new plan only",
+      "  routes to remove                0 old plan only, 1 new plan only",
+      "  DNS changes                     0 old plan only, 6 new plan only",
+      "  security-group rules to open    0 old plan only, 0 new plan only",
+      "  security-group rules to revoke  0 old plan only, 0 new plan only",
+      "  orphan routes                   0",
     ]);
     expectOnlyReads(world);
   });
@@ -599,5 +603,106 @@ describe("plan --diff", () => {
       expect.stringMatching(/^error: old policy: account 111111111111 region us-east-1 could not be read: /),
       expect.stringMatching(/^error: new policy: account 111111111111 region us-east-1 could not be read: /),
     ]);
+  });
+});
+
+describe("plan and security-group rules", () => {
+  const env = useLiveWorld(ACCEPTER);
+  const planWith = (policy: string, ...more: string[]) =>
+    runCli("plan", "--policy", tempFile("policy.yml", policy), ...more);
+  const totals = (out: string[]) =>
+    out.filter((line) => line.startsWith("  security-group rules")).map((line) => line.replace(/ +/g, " "));
+
+  it("a connection whose only change is a rule to open: listed, counted, exit 2; without groups opened, exit 0", async () => {
+    const world = env.world();
+    const { connectionId, groupId } = routedConnection(world, env.ids(), "none");
+
+    const without = await planWith(PLAN_POLICY);
+    expect(without.err).toEqual([]);
+    expect(without.code).toBe(0);
+    expect(without.out).toContain("No changes: a pass now would change nothing in AWS.");
+
+    const result = await planWith(GROUPS_POLICY);
+
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(2);
+    expect(block(result.out, connectionId)).toEqual([
+      `  ${connectionId}  MAINTAIN  rule apps  active`,
+      expect.stringMatching(/^ {4}peers /),
+      "    reasons  rule 'apps' governs this connection",
+      `    rules    open  accepter  ${E1}  ${groupId}  tcp  443  10.20.0.0/16`,
+    ]);
+    expect(totals(result.out)).toEqual([
+      " security-group rules to open 1",
+      " security-group rules to revoke 0",
+    ]);
+    const json = await planWith(GROUPS_POLICY, "--json");
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout).totals).toMatchObject({
+      withChanges: 1,
+      rulesToOpen: 1,
+      rulesToRevoke: 0,
+    });
+    expectOnlyReads(world);
+  });
+
+  it("a rule made for the connection that the policy no longer asks for: revoked by id, exit 2", async () => {
+    const world = env.world();
+    const { connectionId, groupId, staleRuleId } = routedConnection(world, env.ids(), "stale");
+
+    const result = await planWith(GROUPS_POLICY);
+
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(2);
+    expect(block(result.out, connectionId).at(-1)).toBe(
+      `    rules    revoke  accepter  ${E1}  ${groupId}  tcp  22  10.20.0.0/16  ${staleRuleId}`,
+    );
+    expect(totals(result.out)).toEqual([
+      " security-group rules to open 0",
+      " security-group rules to revoke 1",
+    ]);
+    expectOnlyReads(world);
+  });
+
+  it("every rule in place: nothing to change, exit 0", async () => {
+    routedConnection(env.world(), env.ids(), "wanted");
+
+    const result = await planWith(GROUPS_POLICY);
+
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("No changes: a pass now would change nothing in AWS.");
+  });
+
+  it("plan --diff shows a policy change that only opens security groups, and exits 2", async () => {
+    const world = env.world();
+    const { connectionId, groupId } = routedConnection(world, env.ids(), "none");
+    const [old, next] = [tempFile("old.yml", PLAN_POLICY), tempFile("new.yml", GROUPS_POLICY)];
+
+    const result = await runCli("plan", "--diff", old, next);
+
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(2);
+    expect(block(result.out, connectionId)).toEqual([
+      `  ${connectionId}  MAINTAIN  rule apps`,
+      `    changes  open  new plan only  accepter  ${E1}  ${groupId}  tcp  443  10.20.0.0/16`,
+    ]);
+    expect(result.out).toContain("  security-group rules to open    0 old plan only, 1 new plan only");
+
+    const json = await runCli("plan", "--diff", old, next, "--json");
+    expect(json.code).toBe(2);
+    const document = JSON.parse(json.stdout);
+    expect(document.connections).toEqual([
+      expect.objectContaining({
+        connectionId,
+        actionChanged: false,
+        securityGroupRules: {
+          create: { onlyOld: [], onlyNew: [expect.objectContaining({ groupId, ports: "443" })] },
+          revoke: { onlyOld: [], onlyNew: [] },
+        },
+      }),
+    ]);
+    expect(document.totals).toMatchObject({ connections: 1, rulesToOpenOnlyNew: 1, rulesToOpenOnlyOld: 0 });
+    expectOnlyReads(world);
   });
 });

@@ -16,6 +16,8 @@ const EMITTED_DIMENSIONS: Record<string, string[]> = {
   [METRIC.routesCreated]: [],
   [METRIC.routesRemoved]: [],
   [METRIC.routeConflicts]: [],
+  [METRIC.securityGroupRulesAuthorized]: [],
+  [METRIC.securityGroupRulesRevoked]: [],
   [METRIC.throttledCalls]: [],
   [METRIC.callsNotSent]: [DIMENSION.pass],
   [METRIC.reconcileDuration]: [DIMENSION.pass],
@@ -181,6 +183,14 @@ describe("the dashboard", () => {
       ["full", "Maximum"],
       ["pending", "Maximum"],
     ]);
+  });
+
+  it("draws the security-group rules authorized and revoked, summed, in a widget of their own", () => {
+    const rules = [METRIC.securityGroupRulesAuthorized, METRIC.securityGroupRulesRevoked];
+    const widget = widgetOf(METRIC.securityGroupRulesAuthorized);
+    expect(widgetOf(METRIC.securityGroupRulesRevoked)).toBe(widget);
+    expect(widget).not.toBe(widgetOf(METRIC.routesCreated));
+    expect(linesOf(widget).map((l) => [l.name, l.stat])).toEqual(rules.map((name) => [name, "Sum"]));
   });
 
   it("lays its widgets out on CloudWatch's 24-column grid without overlapping", () => {

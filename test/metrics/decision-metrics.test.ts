@@ -12,6 +12,7 @@ import {
   accepterPartners,
   CONNECTION_ID,
   facts,
+  group,
   named,
   OTHER_PCX,
   policy,
@@ -29,6 +30,21 @@ const RULES = [
 ];
 const ENFORCE = policy(RULES);
 const REPORT: Policy = { ...ENFORCE, mode: "report" };
+// The same rule opening the accepter's payments group to the requester's routed addresses on 443.
+const OPENING = policy([
+  {
+    ...RULES[0],
+    securityGroups: {
+      accepter: { tags: { Peering: "payments" } },
+      ingress: [{ protocol: "tcp", ports: [443] }],
+    },
+  },
+]);
+const OPENING_REPORT: Policy = { ...OPENING, mode: "report" };
+const PAYMENTS = "sg-000000000000000a1";
+/** The payments group with rules made for the connection: `tcp 443 10.20.0.0/16 sgr-… pcx-…` lines. */
+const payments = (...tagged: string[]) => group(PAYMENTS, { tags: { Peering: "payments" }, tagged });
+const made = (port: number, ruleId: string) => `tcp ${port} 10.20.0.0/16 ${ruleId} ${CONNECTION_ID}`;
 
 /** A decision carried out without a failure (on paper: the outcome AWS would give). */
 async function carriedOut(f: DecisionFacts, p: Policy): Promise<HandleResult> {
@@ -40,6 +56,16 @@ async function carriedOut(f: DecisionFacts, p: Policy): Promise<HandleResult> {
   });
   if (!done) throw new Error("no outcome");
   return decidedResult(decision, done);
+}
+
+/** Facts' security groups as read: the accepter's `accepter`, none on the requester's side. */
+function groups(
+  accepter: ReturnType<typeof group>[],
+): Pick<DecisionFacts, "accepterSecurityGroups" | "requesterSecurityGroups"> {
+  return {
+    accepterSecurityGroups: { readable: true, groups: accepter },
+    requesterSecurityGroups: { readable: true, groups: [] },
+  };
 }
 
 /** A decision whose carrying out stopped before anything was done. */
@@ -137,10 +163,97 @@ describe("the metrics of one trigger's decisions", () => {
         onlyChanges: false,
         expected: { "Decisions{Action=accept} Count": [1] },
       },
+      {
+        name: "an event's accepted request opening a group: its rule authorized with its routes",
+        results: () => carriedOut({ ...pending, ...groups([payments()]) }, OPENING),
+        onlyChanges: false,
+        expected: {
+          "Decisions{Action=accept} Count": [1],
+          "RoutesCreated{} Count": [3],
+          "SecurityGroupRulesAuthorized{} Count": [1],
+          "TimeToRoute{} Seconds": [42],
+        },
+      },
+      {
+        name: "a sweep's steady connection with its rule present and a stale one: the stale one revoked",
+        results: () =>
+          carriedOut(
+            { ...steady, ...groups([payments(made(443, "sgr-0a"), made(22, "sgr-0old"))]) },
+            OPENING,
+          ),
+        onlyChanges: true,
+        expected: { "Decisions{Action=maintain} Count": [1], "SecurityGroupRulesRevoked{} Count": [1] },
+      },
+      {
+        name: "a sweep's steady connection with every rule present: nothing at all",
+        results: () => carriedOut({ ...steady, ...groups([payments(made(443, "sgr-0a"))]) }, OPENING),
+        onlyChanges: true,
+        expected: {},
+      },
+      {
+        name: "a sweep's dead connection: its routes removed and its rules revoked",
+        results: () => carriedOut({ ...dead, ...groups([payments(made(443, "sgr-0a"))]) }, OPENING),
+        onlyChanges: true,
+        expected: {
+          "Decisions{Action=cleanup} Count": [1],
+          "RoutesRemoved{} Count": [2],
+          "SecurityGroupRulesRevoked{} Count": [1],
+        },
+      },
+      {
+        name: "a sweep's request opening a group in report mode: counted as report-only, nothing authorized",
+        results: () => carriedOut({ ...pending, ...groups([payments()]) }, OPENING_REPORT),
+        onlyChanges: true,
+        expected: { "ReportOnlyDecisions{Action=accept} Count": [1] },
+      },
     ]),
   )("%s", async (_, { results, onlyChanges, expected }) => {
     const points = decisionMetrics([await results()], { onlyChanges, now: NOW });
     expect(byMetric(points)).toEqual(expected);
+  });
+
+  it("counts only the rules EC2 authorized or revoked: not failed ones, nor ones already there or gone", () => {
+    const decision = decide(
+      {
+        ...steady,
+        ...groups([payments(made(22, "sgr-0old"), made(23, "sgr-0gone"), made(24, "sgr-0kept"))]),
+      },
+      OPENING,
+    );
+    const [wanted] = decision.securityGroupRules?.plan ?? [];
+    const [old, gone, kept] = decision.securityGroupRules?.revoke ?? [];
+    if (!wanted || !old || !gone || !kept) throw new Error("expected one rule to open and three to revoke");
+    const outcome: Outcome = {
+      connection: "unchanged",
+      routes: [],
+      removed: [],
+      dns: [],
+      tagged: false,
+      securityGroupRules: {
+        authorized: [
+          { rule: wanted, result: "created", ruleId: "sgr-0new" },
+          { rule: { ...wanted, fromPort: 8443, toPort: 8443 }, result: "present" },
+          {
+            rule: { ...wanted, cidr: "10.20.8.0/22" },
+            result: "failed",
+            error: "RulesPerSecurityGroupLimitExceeded",
+          },
+        ],
+        revoked: [
+          { rule: old, result: "revoked" },
+          { rule: gone, result: "already absent" },
+          { rule: kept, result: "failed", error: "UnauthorizedOperation" },
+        ],
+      },
+    };
+
+    const points = decisionMetrics([decidedResult(decision, { outcome })], { onlyChanges: true, now: NOW });
+
+    expect(byMetric(points)).toEqual({
+      "Decisions{Action=maintain} Count": [1],
+      "SecurityGroupRulesAuthorized{} Count": [1],
+      "SecurityGroupRulesRevoked{} Count": [1],
+    });
   });
 
   it("counts each published decision and sums routes over all of them", async () => {

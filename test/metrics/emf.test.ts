@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { requestPeering, type World } from "../../model";
 import type { ReconcileSummary } from "../../shared/workflow/reconcile";
-import { REQUESTER, useService } from "../handlers/harness";
+import { ACCEPTER, REQUESTER, useService } from "../handlers/harness";
 import { PENDING_TICK } from "../handlers/pending-pass-worlds";
 import { addPcxRoute, vanish } from "../handlers/sweep-worlds";
 import { addShadowingRoute, sharedServices } from "../handlers/worlds";
@@ -202,5 +202,59 @@ describe("metrics of the reconciler", () => {
 
     expect(summary.callsNotSent).toBeGreaterThan(0);
     expect(emf.metrics()["CallsNotSent{Pass=full} Count"]).toEqual([summary.callsNotSent]);
+  });
+});
+
+describe("metrics of security-group rules", () => {
+  // The shared VPC's payments group admits the requester's routed addresses on 443.
+  const service = useService(
+    (world) => {
+      const ids = sharedServices(world);
+      world.addSecurityGroup({ vpcId: ids.shared, name: "payments", tags: { Peering: "payments" } });
+      return ids;
+    },
+    {
+      policy: `
+version: 1
+rules:
+  - name: payments
+    accepter: { accounts: ["${ACCEPTER}"], regions: ["us-east-1"] }
+    requester: { accounts: ["${REQUESTER}"], cidrs: ["10.16.0.0/12"] }
+    securityGroups:
+      accepter: { tags: { Peering: payments } }
+      ingress: [{ protocol: tcp, ports: [443, 8443] }]
+`,
+    },
+  );
+
+  it("the rules authorized with an accepted request's routes, and revoked when the connection is deleted", async () => {
+    const world = service.world();
+    const { shared, app } = service.ids();
+    const { connectionId, event } = requestPeering(world, { requesterVpcId: app, accepterVpcId: shared });
+    const emf = captureMetrics();
+
+    await service.invoke(event);
+
+    expect(withoutTime(emf.metrics()).rest).toEqual({
+      "Decisions{Action=accept} Count": [1],
+      "RoutesCreated{} Count": [3],
+      "SecurityGroupRulesAuthorized{} Count": [2],
+    });
+
+    // The same event again: the rules are there, none authorized again.
+    emf.clear();
+    await service.invoke(event);
+    expect(emf.metrics()).toEqual({ "Decisions{Action=maintain} Count": [1] });
+
+    world.setPeeringStatus(connectionId, "deleted");
+    emf.clear();
+    await service.run("reconcile");
+    const { "ReconcileDuration{Pass=full} Milliseconds": _, ...swept } = emf.metrics();
+    expect(swept).toEqual({
+      "CallsNotSent{Pass=full} Count": [0],
+      "Decisions{Action=cleanup} Count": [1],
+      "RoutesRemoved{} Count": [3],
+      "SecurityGroupRulesRevoked{} Count": [2],
+    });
   });
 });
