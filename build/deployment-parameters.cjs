@@ -92,6 +92,11 @@ function activePeeringQuota(resolvers) {
   return quota(resolvers, "activePeeringQuota", "active peering connections per VPC");
 }
 
+/** `securityGroupRuleQuota`: the inbound rules a security group may hold, per IP family, checked before opening. */
+function securityGroupRuleQuota(resolvers) {
+  return quota(resolvers, "securityGroupRuleQuota", "inbound rules per security group");
+}
+
 // EventBridge's rate expressions: a singular unit for 1, a plural one for more.
 const RATE = /^rate\((\d+) (minute|hour|day)(s?)\)$/;
 const UNIT_SECONDS = { minute: 60, hour: 3600, day: 86400 };
@@ -194,6 +199,7 @@ module.exports = {
   timeToRouteAlarmSeconds,
   routeTableQuota,
   activePeeringQuota,
+  securityGroupRuleQuota,
   reconcilePeriodSeconds,
   busPolicy,
 };

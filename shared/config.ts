@@ -43,9 +43,11 @@ export const ConfigSchema = z.object({
   EC2_DESCRIBE_BUCKET: bucket(DEFAULT_PACING.describe),
   EC2_MUTATING_BUCKET: bucket(DEFAULT_PACING.mutating),
   EC2_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(DEFAULT_PACING.maxInFlight),
-  // AWS's defaults: 500 routes per route table, 50 active peering connections per VPC.
+  // AWS's defaults: 500 routes per route table, 50 active peering connections per VPC, 60 inbound
+  // rules per security group (for each of IPv4 and IPv6).
   ROUTE_TABLE_QUOTA: atLeastOne(500),
   ACTIVE_PEERING_QUOTA: atLeastOne(50),
+  SECURITY_GROUP_RULE_QUOTA: atLeastOne(60),
 });
 
 export interface Config {
@@ -90,6 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       share: c.EC2_RATE_SHARE,
       maxInFlight: c.EC2_MAX_IN_FLIGHT,
     },
-    quotas: { routesPerTable: c.ROUTE_TABLE_QUOTA, activePeeringsPerVpc: c.ACTIVE_PEERING_QUOTA },
+    quotas: {
+      routesPerTable: c.ROUTE_TABLE_QUOTA,
+      activePeeringsPerVpc: c.ACTIVE_PEERING_QUOTA,
+      rulesPerSecurityGroup: c.SECURITY_GROUP_RULE_QUOTA,
+    },
   };
 }

@@ -108,11 +108,13 @@ export type RouteTablesRead = { readable: true; tables: RouteTable[] } | { reada
 
 /**
  * The quotas a request is checked against before it is accepted: the routes a route table may hold
- * (local routes aside) and the active peering connections a VPC may have, either side.
+ * (local routes aside), the active peering connections a VPC may have, either side, and the inbound
+ * rules a security group may hold, counted apart for IPv4 and IPv6 sources as AWS counts them.
  */
 export interface Quotas {
   routesPerTable: number;
   activePeeringsPerVpc: number;
+  rulesPerSecurityGroup: number;
 }
 
 export interface DecisionFacts {

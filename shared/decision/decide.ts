@@ -16,7 +16,7 @@ import {
 } from "./decision-tags";
 import { expiringSoon } from "./expiry";
 import { type PlannedChanges, planChanges } from "./plan-changes";
-import { fitToRouteQuota, requestOverQuota } from "./quota";
+import { fitToRouteQuota, fitToRuleQuota, requestOverQuota } from "./quota";
 
 /**
  * Decides one peering connection from facts read from EC2. Pure: the same facts and policy always
@@ -170,7 +170,7 @@ function decideRequest(facts: DecisionFacts, policy: Policy, base: Decision): De
     });
   }
   // Over a quota, accepting would fail (the VPC's) or stop half way through the routes (a table's).
-  const overQuota = requestOverQuota(facts, changes.plan);
+  const overQuota = requestOverQuota(facts, changes.plan, changes.securityGroupRules?.plan);
   if (overQuota.length > 0) {
     return reject(overQuota, { rule: rule.name, plan: changes.plan, findings: ["rejected", "quota"] });
   }
@@ -266,10 +266,11 @@ function decideActive(facts: DecisionFacts, policy: Policy, base: Decision): Dec
   const changes = planChanges(facts, rule, allowed);
   const conflicts = changes.plan.filter((route) => route.status === "conflict").map(describePlannedRoute);
   const fitted = fitToRouteQuota(facts, changes.plan);
+  const fittedRules = fitToRuleQuota(facts, changes.securityGroupRules);
   const findings: Finding[] = [];
   if (notAllowed.length > 0) findings.push("cidr-not-allowed");
   if (conflicts.length > 0) findings.push("route-conflict");
-  if (fitted.reasons.length > 0) findings.push("quota");
+  if (fitted.reasons.length > 0 || fittedRules.reasons.length > 0) findings.push("quota");
   findings.push(...reachFindings(changes));
   const reasons = [
     `rule '${rule.name}' governs this connection`,
@@ -278,12 +279,14 @@ function decideActive(facts: DecisionFacts, policy: Policy, base: Decision): Dec
     ),
     ...conflicts,
     ...fitted.reasons,
+    ...fittedRules.reasons,
     ...changes.notes,
   ];
   return {
     ...base,
     ...withoutNotes(changes),
     plan: fitted.plan,
+    ...(fittedRules.rules && { securityGroupRules: fittedRules.rules }),
     action: "maintain",
     rule: rule.name,
     reasons,

@@ -1,13 +1,21 @@
+import { isIpv6 } from "../cidr";
 import { groupBy, type NonEmpty } from "../collections";
-import type { DecisionFacts } from "../facts";
+import type { DecisionFacts, IngressRule } from "../facts";
 import type { PlannedRoute } from "../routes/plan-routes";
+import type { PlannedRule } from "../security-groups/plan-rules";
+import type { SecurityGroupRules } from "./decision";
 
 /**
  * Why accepting this request would go over a quota: each route table the plan writes that has no room
- * for the routes it creates there, then the accepter VPC if it has no room for one more active peering
- * connection. Empty when everything fits, or when the facts carry no quotas.
+ * for the routes it creates there, each security group with no room for the rules it opens there, then
+ * the accepter VPC if it has no room for one more active peering connection. Empty when everything
+ * fits, or when the facts carry no quotas.
  */
-export function requestOverQuota(facts: DecisionFacts, plan: PlannedRoute[]): string[] {
+export function requestOverQuota(
+  facts: DecisionFacts,
+  plan: PlannedRoute[],
+  rules: PlannedRule[] = [],
+): string[] {
   const { quotas } = facts;
   if (!quotas) return [];
   const tables = tablesWritten(facts, plan)
@@ -16,11 +24,18 @@ export function requestOverQuota(facts: DecisionFacts, plan: PlannedRoute[]): st
       ({ where, holds, creates }) =>
         `route table ${where} holds ${count(holds, "route")}; this request adds ${creates.length}, over the quota of ${quotas.routesPerTable}`,
     );
+  const groups = groupsWritten(facts, rules)
+    .filter(({ holds, creates }) => holds + creates.length > quotas.rulesPerSecurityGroup)
+    .map(
+      ({ where, family, holds, creates }) =>
+        `security group ${where} holds ${count(holds, `${family} inbound rule`)}; this request adds ${creates.length}, over the quota of ${quotas.rulesPerSecurityGroup}`,
+    );
   const active = facts.accepterActivePeerings;
-  if (active === undefined || active + 1 <= quotas.activePeeringsPerVpc) return tables;
+  if (active === undefined || active + 1 <= quotas.activePeeringsPerVpc) return [...tables, ...groups];
   const { accepter } = facts.connection;
   return [
     ...tables,
+    ...groups,
     `accepter VPC ${accepter.vpcId} (${accepter.account} ${accepter.region}) has ${count(active, "active peering connection")}; accepting this request makes ${active + 1}, over the quota of ${quotas.activePeeringsPerVpc}`,
   ];
 }
@@ -51,6 +66,31 @@ export function fitToRouteQuota(
   return { plan: plan.filter((route) => !left.has(route)), reasons };
 }
 
+/**
+ * An active connection's security-group rules cut to what its groups have room for, as routes are
+ * (fitToRouteQuota): creating the others would fail with RulesPerSecurityGroupLimitExceeded. Rules
+ * it revokes are not counted as room: they are revoked after the new ones are made.
+ */
+export function fitToRuleQuota(
+  facts: DecisionFacts,
+  rules: SecurityGroupRules | undefined,
+): { rules: SecurityGroupRules | undefined; reasons: string[] } {
+  const quota = facts.quotas?.rulesPerSecurityGroup;
+  if (quota === undefined || rules === undefined) return { rules, reasons: [] };
+  const left = new Set<PlannedRule>();
+  const reasons: string[] = [];
+  for (const { where, family, holds, creates } of groupsWritten(facts, rules.plan)) {
+    const room = Math.max(0, quota - holds);
+    if (creates.length <= room) continue;
+    const notCreated = creates.slice(room);
+    for (const rule of notCreated) left.add(rule);
+    reasons.push(
+      `security group ${where} holds ${count(holds, `${family} inbound rule`)} and has room for ${room} of the ${creates.length} this connection needs (quota ${quota}): not opened: ${notCreated.map(ruleText).join(", ")}`,
+    );
+  }
+  return { rules: { ...rules, plan: rules.plan.filter((rule) => !left.has(rule)) }, reasons };
+}
+
 interface TableWritten {
   /** `rtb-… (account region)`. */
   where: string;
@@ -70,6 +110,45 @@ function tablesWritten(facts: DecisionFacts, plan: PlannedRoute[]): TableWritten
     const holds = table?.routes.filter((route) => route.target !== "local").length ?? 0;
     return { where: `${routeTableId} (${account} ${region})`, holds, creates: routes };
   });
+}
+
+interface GroupWritten {
+  /** `sg-… (account region)`. */
+  where: string;
+  family: Family;
+  /** Inbound rules the group holds now that count against this family's quota. */
+  holds: number;
+  /** The rules of this family the plan opens in it, in plan order. */
+  creates: NonEmpty<PlannedRule>;
+}
+
+type Family = "IPv4" | "IPv6";
+
+function groupsWritten(facts: DecisionFacts, rules: PlannedRule[]): GroupWritten[] {
+  const creates = rules.filter((rule) => rule.status === "create");
+  const byGroup = groupBy(creates, (rule) => `${rule.side} ${rule.groupId} ${familyOf(rule.cidr)}`);
+  return [...byGroup.values()].map((opened) => {
+    const [{ side, groupId, account, region, cidr }] = opened;
+    const family = familyOf(cidr);
+    const read = side === "accepter" ? facts.accepterSecurityGroups : facts.requesterSecurityGroups;
+    const group = read?.readable ? read.groups.find((g) => g.id === groupId) : undefined;
+    const holds = group?.ingress.filter((rule) => countsFor(rule, family)).length ?? 0;
+    return { where: `${groupId} (${account} ${region})`, family, holds, creates: opened };
+  });
+}
+
+function familyOf(cidr: string): Family {
+  return isIpv6(cidr) ? "IPv6" : "IPv4";
+}
+
+/** A rule from a group or a prefix list (no block) counts against both families' quotas, as AWS counts it. */
+function countsFor(rule: IngressRule, family: Family): boolean {
+  return rule.cidr === undefined || familyOf(rule.cidr) === family;
+}
+
+function ruleText(rule: PlannedRule): string {
+  const ports = rule.fromPort === rule.toPort ? `${rule.fromPort}` : `${rule.fromPort}-${rule.toPort}`;
+  return `${rule.protocol} ${ports} from ${rule.cidr}`;
 }
 
 function count(n: number, noun: string): string {

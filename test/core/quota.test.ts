@@ -11,6 +11,7 @@ import {
   CONNECTION_ID,
   type FactsInput,
   facts,
+  group as groupWith,
   named,
   policy,
   requesterMain,
@@ -50,7 +51,7 @@ function quotaFacts(
 ): DecisionFacts {
   return {
     ...facts(input),
-    quotas: { routesPerTable: 5, activePeeringsPerVpc: 50, ...quotas },
+    quotas: { routesPerTable: 5, activePeeringsPerVpc: 50, rulesPerSecurityGroup: 60, ...quotas },
     accepterActivePeerings,
   };
 }
@@ -155,9 +156,8 @@ describe("quotas: a request is accepted only if every table it writes, and its a
     const full = quotaFacts(tables({ accepterMain: 4 }));
 
     expect(decide(full, ASKING)).toMatchObject({ action: "reject", findings: ["rejected", "quota"] });
-    expect(decide({ ...full, quotas: { routesPerTable: 6, activePeeringsPerVpc: 50 } }, ASKING).action).toBe(
-      "await-approval",
-    );
+    const roomier = { routesPerTable: 6, activePeeringsPerVpc: 50, rulesPerSecurityGroup: 60 };
+    expect(decide({ ...full, quotas: roomier }, ASKING).action).toBe("await-approval");
   });
 
   it("says that a person's approval is not carried out when a quota stops it", () => {
@@ -305,17 +305,22 @@ describe("quotas: an active connection gets the routes that fit, and a finding f
 });
 
 describe("quotas: from the configuration", () => {
-  it("are AWS's defaults unless set: 500 routes per route table, 50 active peerings per VPC", () => {
-    expect(loadConfig({}).quotas).toEqual({ routesPerTable: 500, activePeeringsPerVpc: 50 });
-    expect(loadConfig({ ROUTE_TABLE_QUOTA: "1000", ACTIVE_PEERING_QUOTA: "1" }).quotas).toEqual({
-      routesPerTable: 1000,
-      activePeeringsPerVpc: 1,
+  it("are AWS's defaults unless set: 500 routes per route table, 50 active peerings per VPC, 60 rules per group", () => {
+    expect(loadConfig({}).quotas).toEqual({
+      routesPerTable: 500,
+      activePeeringsPerVpc: 50,
+      rulesPerSecurityGroup: 60,
     });
+    expect(
+      loadConfig({ ROUTE_TABLE_QUOTA: "1000", ACTIVE_PEERING_QUOTA: "1", SECURITY_GROUP_RULE_QUOTA: "200" })
+        .quotas,
+    ).toEqual({ routesPerTable: 1000, activePeeringsPerVpc: 1, rulesPerSecurityGroup: 200 });
   });
 
-  it.each(["0", "-1", "2.5", "fifty"])("refuses %j for either", (value) => {
+  it.each(["0", "-1", "2.5", "fifty"])("refuses %j for any", (value) => {
     expect(() => loadConfig({ ROUTE_TABLE_QUOTA: value })).toThrow(/ROUTE_TABLE_QUOTA/);
     expect(() => loadConfig({ ACTIVE_PEERING_QUOTA: value })).toThrow(/ACTIVE_PEERING_QUOTA/);
+    expect(() => loadConfig({ SECURITY_GROUP_RULE_QUOTA: value })).toThrow(/SECURITY_GROUP_RULE_QUOTA/);
   });
 });
 
@@ -337,5 +342,106 @@ describe("quotas: a VPC's active peering connections, counted from a listing", (
     ]);
 
     expect(Object.fromEntries(counts)).toEqual({ "vpc-hub": 2, "vpc-a": 2, "vpc-b": 2 });
+  });
+});
+
+describe("quotas: inbound rules per security group, counted apart for IPv4 and IPv6 as AWS counts them", () => {
+  const SG = "sg-000000000000000a1";
+  const OPENING = policy([
+    {
+      ...RULE,
+      requester: { ...RULE.requester, cidrs: ["10.16.0.0/12", "fd00::/8"] },
+      securityGroups: { accepter: { ids: [SG] }, ingress: [{ protocol: "tcp", ports: [443, 8443] }] },
+    },
+  ]);
+  const ipv4Rules = (n: number) => Array.from({ length: n }, (_, i) => `tcp 22 192.168.${i}.0/24`);
+  const ipv6Rules = (n: number) => Array.from({ length: n }, (_, i) => `tcp 22 fd00:99:${i}::/48`);
+  const ruleFacts = (
+    ingress: { ipv4?: number; ipv6?: number; fromGroups?: number },
+    extra: FactsInput = {},
+    quotas: Partial<Quotas> = {},
+  ): DecisionFacts => {
+    const sg = groupWith(SG, { ingress: [...ipv4Rules(ingress.ipv4 ?? 0), ...ipv6Rules(ingress.ipv6 ?? 0)] });
+    // A rule whose source is a group or a prefix list has no block.
+    const fromGroups = Array.from({ length: ingress.fromGroups ?? 0 }, () => ({
+      protocol: "tcp",
+      fromPort: 22,
+      toPort: 22,
+    }));
+    return quotaFacts(
+      { accepterGroups: [{ ...sg, ingress: [...sg.ingress, ...fromGroups] }], requesterGroups: [], ...extra },
+      { routesPerTable: 500, rulesPerSecurityGroup: 60, ...quotas },
+    );
+  };
+  const opened = (d: Decision) => (d.securityGroupRules?.plan ?? []).map((r) => `${r.fromPort} ${r.cidr}`);
+
+  it.each(
+    named([
+      { name: "a group with room for both new IPv4 rules", ingress: { ipv4: 58 }, action: "accept" },
+      { name: "a group one rule short", ingress: { ipv4: 59 }, action: "reject" },
+      { name: "IPv6 rules, which count apart", ingress: { ipv4: 58, ipv6: 59 }, action: "accept" },
+      {
+        name: "rules from groups, which count for IPv4 too",
+        ingress: { ipv4: 30, fromGroups: 29 },
+        action: "reject",
+      },
+    ]),
+  )("an IPv4 request into %s", (_, { ingress, action }) => {
+    const decision = decide(ruleFacts(ingress), OPENING);
+    expect(decision.action).toBe(action);
+    if (action === "reject") {
+      expect(decision.findings).toEqual(["rejected", "quota"]);
+      expect(decision.reasons).toContain(
+        `security group ${SG} (111111111111 us-east-1) holds 59 IPv4 inbound rules; this request adds 2, over the quota of 60`,
+      );
+    } else {
+      expect(changesOf(decision).securityGroupRules?.create).toHaveLength(2);
+    }
+  });
+
+  it("counts IPv6 rules against the IPv6 quota", () => {
+    const dual = { requesterCidrs: ["10.20.0.0/16", "fd00:14::/56"] };
+    expect(decide(ruleFacts({ ipv6: 58 }, dual), OPENING).action).toBe("accept");
+    const full = decide(ruleFacts({ ipv6: 59 }, dual), OPENING);
+    expect(full.action).toBe("reject");
+    expect(full.reasons).toContain(
+      `security group ${SG} (111111111111 us-east-1) holds 59 IPv6 inbound rules; this request adds 2, over the quota of 60`,
+    );
+  });
+
+  it("opens for an active connection the rules that fit, names the others, and routes it all the same", () => {
+    const decision = decide(ruleFacts({ ipv4: 59 }, { status: "active" }), OPENING);
+
+    expect(decision.action).toBe("maintain");
+    expect(decision.findings).toContain("quota");
+    expect(opened(decision)).toEqual(["443 10.20.0.0/16"]);
+    expect(decision.reasons).toContain(
+      `security group ${SG} (111111111111 us-east-1) holds 59 IPv4 inbound rules and has room for 1 of the 2 this connection needs (quota 60): not opened: tcp 8443 from 10.20.0.0/16`,
+    );
+    expect(changesOf(decision).createRoutes.map((r) => r.destination)).toContain("10.20.0.0/16");
+
+    const roomy = decide(ruleFacts({ ipv4: 58 }, { status: "active" }), OPENING);
+    expect(roomy.findings).not.toContain("quota");
+    expect(opened(roomy)).toEqual(["443 10.20.0.0/16", "8443 10.20.0.0/16"]);
+  });
+
+  it("leaves a full group alone when nothing is to be opened in it", () => {
+    const present = ruleFacts({ ipv4: 60 }, { status: "active" });
+    const sg = present.accepterSecurityGroups;
+    if (!sg?.readable) throw new Error("groups not read");
+    const [group] = sg.groups;
+    if (!group) throw new Error("no group");
+    group.ingress.push(
+      { protocol: "tcp", fromPort: 443, toPort: 443, cidr: "10.20.0.0/16" },
+      { protocol: "tcp", fromPort: 8443, toPort: 8443, cidr: "10.20.0.0/16" },
+    );
+    const decision = decide(present, OPENING);
+    expect(decision.findings).not.toContain("quota");
+    expect(changesOf(decision).securityGroupRules?.create).toEqual([]);
+  });
+
+  it("checks nothing when the facts carry no quotas", () => {
+    const { quotas: _, ...unchecked } = ruleFacts({ ipv4: 60 });
+    expect(decide(unchecked, OPENING).action).toBe("accept");
   });
 });

@@ -11,6 +11,7 @@ const parameters = createRequire(import.meta.url)("../../build/deployment-parame
   timeToRouteAlarmSeconds: (resolvers: Resolvers) => Promise<number>;
   routeTableQuota: (resolvers: Resolvers) => Promise<number>;
   activePeeringQuota: (resolvers: Resolvers) => Promise<number>;
+  securityGroupRuleQuota: (resolvers: Resolvers) => Promise<number>;
   reconcilePeriodSeconds: (resolvers: Resolvers) => Promise<number>;
   busPolicy: (resolvers: Resolvers) => Promise<{ Statement: Record<string, unknown>[] }>;
 };
@@ -26,6 +27,7 @@ function given(params: Record<string, string>): Resolvers {
     timeToRouteAlarmSeconds: "600",
     routeTableQuota: "500",
     activePeeringQuota: "50",
+    securityGroupRuleQuota: "60",
     reconcileRate: "rate(5 minutes)",
   };
   return {
@@ -92,6 +94,7 @@ describe("timeToRouteAlarmSeconds", () => {
 describe.each([
   { name: "routeTableQuota", fallback: 500, what: "routes per route table" },
   { name: "activePeeringQuota", fallback: 50, what: "active peering connections per VPC" },
+  { name: "securityGroupRuleQuota", fallback: 60, what: "inbound rules per security group" },
 ] as const)("$name", ({ name, fallback, what }) => {
   it(`is a whole number from 1, ${fallback} unless given, with no upper bound (AWS raises quotas)`, async () => {
     await expect(parameters[name](given({}))).resolves.toBe(fallback);
@@ -225,10 +228,14 @@ describe("serverless package", () => {
       "print",
       "--format",
       "json",
-      ...paramArgs({ ...PACKAGE_PARAMS, routeTableQuota: "1000" }),
+      ...paramArgs({ ...PACKAGE_PARAMS, routeTableQuota: "1000", securityGroupRuleQuota: "200" }),
     ]);
     const { provider } = JSON.parse(stdout.slice(stdout.indexOf("{")));
-    expect(provider.environment).toMatchObject({ ROUTE_TABLE_QUOTA: "1000", ACTIVE_PEERING_QUOTA: "50" });
+    expect(provider.environment).toMatchObject({
+      ROUTE_TABLE_QUOTA: "1000",
+      ACTIVE_PEERING_QUOTA: "50",
+      SECURITY_GROUP_RULE_QUOTA: "200",
+    });
     const refused = await failureOf(paramArgs({ ...PACKAGE_PARAMS, activePeeringQuota: "0" }));
     expect(refused).toMatch(/"activePeeringQuota" parameter must be a whole number of active peering/);
   }, 60_000);

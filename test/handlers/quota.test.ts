@@ -233,3 +233,63 @@ describe("an active connection whose route table is full", () => {
     expect(world.calls.slice(calls).map((c) => c.operation)).not.toContain("CreateRoute");
   });
 });
+
+describe("a security group near its quota of inbound rules", () => {
+  const OPENING = `
+version: 1
+rules:
+  - name: apps
+    accepter: { accounts: ["${ACCEPTER}"], regions: ["us-east-1"] }
+    requester: { accounts: ["${REQUESTER}"], cidrs: ["10.16.0.0/12"] }
+    securityGroups:
+      accepter: { tags: { Peering: apps } }
+      ingress: [{ protocol: tcp, ports: [443, 8443] }]
+`;
+  // The service's quota and the model's limit are both AWS's default, 60; the group holds 59.
+  const service = useService(
+    (world: World) => {
+      const ids = sharedServices(world);
+      const apps = world.addSecurityGroup({
+        vpcId: ids.shared,
+        name: "apps",
+        tags: { Peering: "apps" },
+        ingress: Array.from({ length: 59 }, (_, i) => ({
+          protocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: `192.168.${i}.0/24`,
+        })),
+      });
+      return { ...ids, apps };
+    },
+    { policy: OPENING },
+  );
+
+  it("rejects a request it could not open, and opens for an active connection the rule that fits", async () => {
+    const world = service.world();
+    const { shared, app, apps, sharedMain } = service.ids();
+    const { connectionId: request, event } = requestPeering(world, {
+      requesterVpcId: app,
+      accepterVpcId: shared,
+    });
+
+    const answer = (await service.invoke(event)) as Answer;
+
+    expect(world.peering(request).status.code).toBe("rejected");
+    expect(answer.record).toMatchObject({ action: "reject", findings: ["rejected", "quota"] });
+    expect(answer.record.reasons).toContain(
+      `security group ${apps} (${ACCEPTER} us-east-1) holds 59 IPv4 inbound rules; this request adds 2, over the quota of 60`,
+    );
+
+    const active = world.addPeering({ requesterVpcId: app, accepterVpcId: shared, status: "active" });
+    const summary = (await service.run("reconcile")) as ReconcileSummary;
+
+    expect(summary).toMatchObject({ failed: 0 });
+    const opened = world
+      .securityGroupRules(apps)
+      .filter((rule) => rule.tags["peering-autopilot:connection"] === active);
+    expect(opened.map((rule) => rule.fromPort)).toEqual([443]);
+    expect(world.calls.some((call) => call.error === "RulesPerSecurityGroupLimitExceeded")).toBe(false);
+    expect(pcxRoutes(world, sharedMain)).toEqual([`10.20.0.0/16 -> ${active}`]);
+  });
+});
