@@ -1,5 +1,6 @@
 import { stripVTControlCharacters, styleText } from "node:util";
 import type { World } from "../model";
+import { CONNECTION_TAG } from "../shared/security-groups/rule-key";
 import type { DecisionRecord } from "../shared/workflow/decision-record";
 
 type Style = Parameters<typeof styleText>[0];
@@ -30,7 +31,7 @@ export function wrap(text: string, width = WIDTH): string[] {
   let empty = true;
   for (const word of text.slice(margin).split(" ")) {
     if (!empty && word !== "" && columns(`${current} ${word}`) > width) {
-      lines.push(current);
+      lines.push(current.trimEnd());
       current = indent + word;
     } else current = empty ? current + word : `${current} ${word}`;
     empty = false;
@@ -39,30 +40,75 @@ export function wrap(text: string, width = WIDTH): string[] {
   return lines;
 }
 
-/** A route table as `destination → target` lines; routes absent from `before` are marked new. */
-export type TableSnapshot = { id: string; label: string; routes: string[] };
+/** What one resource holds as lines (a table's routes, a group's ingress rules), to show what changed. */
+export type Snapshot = { id: string; label: string; lines: string[] };
 
-export function snapshot(world: World, vpcId: string, name: string): TableSnapshot[] {
+/** A route table as `destination → target state` lines. */
+export function snapshot(world: World, vpcId: string, name: string): Snapshot[] {
   const vpc = world.vpc(vpcId);
   return world.routeTablesOfVpc(vpcId).map((table) => ({
     id: table.id,
     label: `${name} VPC (${vpc.ownerId} ${vpc.region}), ${table.id}${table.main ? " (main)" : ""}`,
-    routes: table.routes.map((r) => `${r.destination.padEnd(18)} → ${Object.values(r.target)[0]} ${r.state}`),
+    lines: table.routes.map((r) => `${r.destination.padEnd(18)} → ${Object.values(r.target)[0]} ${r.state}`),
   }));
 }
 
-export function printTables(before: TableSnapshot[], after: TableSnapshot[]) {
-  for (const table of after) {
-    const old = before.find((t) => t.id === table.id)?.routes ?? [];
-    const changed = old.length !== table.routes.length || old.some((r) => !table.routes.includes(r));
-    line(`  ${paint("underline", table.label)}${changed ? "" : " unchanged"}`);
-    for (const route of old) {
-      line(`    ${table.routes.includes(route) ? " " : paint("red", "-")} ${route}`);
+/**
+ * A VPC's security groups as `protocol port from source` ingress lines, each with the service's
+ * connection tag when it carries one: the rules without it are never the service's to touch.
+ */
+export function groupSnapshot(world: World, vpcId: string, name: string): Snapshot[] {
+  return world.securityGroupsOfVpc(vpcId).map((group) => ({
+    id: group.id,
+    label: `${name} group ${group.name} ${group.id}${tagList(group.tags, " tagged ")}`,
+    lines: world
+      .securityGroupRules(group.id)
+      .filter((rule) => !rule.isEgress)
+      .map((rule) => {
+        const ports = rule.fromPort === rule.toPort ? `${rule.fromPort}` : `${rule.fromPort}-${rule.toPort}`;
+        const from = `${rule.protocol} ${ports} from ${String(Object.values(rule.source)[0])}`;
+        const tag = rule.tags[CONNECTION_TAG];
+        return `${from.padEnd(28)} ${tag ? `tag ${CONNECTION_TAG}=${tag}` : "no connection tag"}`;
+      }),
+  }));
+}
+
+/** Each resource's lines after, with those absent before marked + and those gone since marked -. */
+export function printChanges(before: Snapshot[], after: Snapshot[]) {
+  for (const item of after) {
+    const old = before.find((t) => t.id === item.id)?.lines ?? [];
+    const changed = old.length !== item.lines.length || old.some((r) => !item.lines.includes(r));
+    line(`  ${paint("underline", item.label)}${changed ? "" : " unchanged"}`);
+    for (const entry of old) {
+      line(`    ${item.lines.includes(entry) ? " " : paint("red", "-")} ${entry}`);
     }
-    for (const route of table.routes.filter((r) => !old.includes(r)))
-      line(`    ${paint("green", `+ ${route}`)}`);
+    for (const entry of item.lines.filter((r) => !old.includes(r)))
+      line(`    ${paint("green", `+ ${entry}`)}`);
   }
 }
+
+/**
+ * A VPC's subnets with their tags, each said routed when a table of the peer VPC routes its block to
+ * the connection: what the rule's reach made of the tags, read back from the tables.
+ */
+export function printSubnets(world: World, vpcId: string, peerVpcId: string, connectionId: string) {
+  const routed = new Set(
+    world
+      .routeTablesOfVpc(peerVpcId)
+      .flatMap((table) => table.routes)
+      .filter((route) => Object.values(route.target)[0] === connectionId)
+      .map((route) => route.destination),
+  );
+  for (const subnet of world.subnetsOfVpc(vpcId)) {
+    const status = routed.has(subnet.cidr) ? "routed" : "not routed";
+    line(`    ${status.padEnd(11)} ${subnet.cidr.padEnd(14)} ${subnet.id}${tagList(subnet.tags, "  ")}`);
+  }
+}
+
+const tagList = (tags: Record<string, string>, lead: string) => {
+  const pairs = Object.entries(tags).map(([key, value]) => `${key}=${value}`);
+  return pairs.length > 0 ? `${lead}${pairs.join(", ")}` : "";
+};
 
 export function printDecision(record: DecisionRecord) {
   const colour: Style = record.action === "accept" ? "green" : record.action === "reject" ? "red" : "yellow";
@@ -86,10 +132,16 @@ export function printDecision(record: DecisionRecord) {
       );
     }
   }
-  const { created, present, conflicting, failed } = record.routes;
+  const { created, present, conflicting, failed, removed } = record.routes;
   line(
-    `  Routes: ${created.length} created, ${present.length} already present, ${conflicting.length} conflicting, ${failed.length} failed`,
+    `  Routes: ${created.length} created, ${present.length} already present, ${conflicting.length} conflicting, ${failed.length} failed${removed.length > 0 ? `, ${removed.length} removed` : ""}`,
   );
+  const rules = record.securityGroupRules;
+  if (rules && Object.values(rules).some((list) => list.length > 0)) {
+    line(
+      `  Security-group rules: ${rules.created.length} created, ${rules.present.length} already present, ${rules.revoked.length} revoked, ${rules.failed.length} failed`,
+    );
+  }
   for (const [side, why] of Object.entries(record.unmanaged)) {
     const note = `${side} side not managed: ${why}`;
     if (!record.reasons.includes(note)) line(`  ${note}`);

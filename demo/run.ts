@@ -1,18 +1,19 @@
 import "./env";
-import { CreateTagsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { CreateTagsCommand, DeleteVpcPeeringConnectionCommand, EC2Client } from "@aws-sdk/client-ec2";
 import type { Context } from "aws-lambda";
 import { formatPolicyError } from "../bin/check";
 import { main as peeringCli } from "../bin/main";
 import { handler as approvalTagHandler } from "../functions/on-approval-tag";
+import { handler as peeringChangeHandler } from "../functions/on-peering-change";
 import { handler as peeringRequestHandler } from "../functions/on-peering-request";
 import { handler as reconcileHandler } from "../functions/reconcile";
-import { approvalTagEvent, deliverQueued, installModel, requestPeering } from "../model";
+import { approvalTagEvent, deliverQueued, installModel, peeringCallEvent, requestPeering } from "../model";
 import { loadPolicy } from "../shared/policy/load-policy";
 import { PolicyError } from "../shared/policy/policy-error";
 import type { Policy } from "../shared/policy/schema";
 import type { HandleResult } from "../shared/workflow/handle-connection";
 import type { ReconcileSummary } from "../shared/workflow/reconcile";
-import { heading, line, printDecision, printTables, snapshot } from "./print";
+import { groupSnapshot, heading, line, printChanges, printDecision, printSubnets, snapshot } from "./print";
 import { ACCEPTER, demoWorld, REQUESTER, VENDOR } from "./world";
 
 /**
@@ -21,14 +22,26 @@ import { ACCEPTER, demoWorld, REQUESTER, VENDOR } from "./world";
  */
 const policyPath = process.env.POLICY_PATH ?? "policy.yml";
 const policy = loadDemoPolicy(policyPath);
-const { world, shared, payments, analytics, legacy, reporting, dataLake, vendorEtl, vendorSandbox, names } =
-  demoWorld();
+const {
+  world,
+  shared,
+  payments,
+  analytics,
+  legacy,
+  reporting,
+  dataLake,
+  orders,
+  vendorEtl,
+  vendorSandbox,
+  names,
+} = demoWorld();
 installModel(world);
 // Each function's queue hands it raw JSON, one event a message; the parser middleware types it.
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 const handler = peeringRequestHandler as unknown as Handler;
 const reconcile = reconcileHandler as unknown as Handler;
 const onApprovalTag = approvalTagHandler as unknown as Handler;
+const onPeeringChange = peeringChangeHandler as unknown as Handler;
 const context = {
   invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCEPTER}:function:peering-autopilot-demo-onPeeringRequest`,
   functionName: "peering-autopilot-demo-onPeeringRequest",
@@ -75,7 +88,7 @@ for (const { title, requester } of scenarios) {
   else line(`  Failed: ${result.failure.message}`);
   line(`  Connection status now: ${world.peering(connectionId).status.code}`);
   line("  Route tables of both VPCs, before and after (+ added, - removed):");
-  printTables(before, tables());
+  printChanges(before, tables());
 }
 
 heading("5. The plan of the next pass, before it runs (`npm run peering -- plan`)");
@@ -110,7 +123,7 @@ line(
   `  ${lost} is now ${world.peering(lost).status.code}; ${deleted} is ${world.peering(deleted).status.code}`,
 );
 line("  Route tables, before and after the pass (+ added, - removed):");
-printTables(
+printChanges(
   before,
   [shared, payments, reporting].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? "")),
 );
@@ -142,7 +155,7 @@ const approval = await answer(etl, "approve", approver);
 if (approval.kind === "decided") printDecision(approval.record);
 line(`  Connection status now: ${world.peering(etl).status.code}`);
 line("  Route tables, before and after (+ added): the rule routes only the tables tagged for partners");
-printTables(
+printChanges(
   beforeApproval,
   [shared, vendorEtl].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? "")),
 );
@@ -152,6 +165,65 @@ line(`  ${approver} tags ${sandbox} with peering-approval=deny`);
 const denial = await answer(sandbox, "deny", approver);
 if (denial.kind === "decided") printDecision(denial.record);
 line(`  Connection status now: ${world.peering(sandbox).status.code}`);
+
+heading("10. Least access: only tagged subnets routed, one port opened (rule 'orders-to-shared-data')");
+const leastAccessTables = () => [shared, orders].flatMap((vpc) => snapshot(world, vpc, names[vpc] ?? ""));
+const sharedGroups = () => groupSnapshot(world, shared, names[shared] ?? "");
+const tablesBeforeOrders = leastAccessTables();
+const groupsBeforeOrders = sharedGroups();
+const request = requestPeering(world, { requesterVpcId: orders, accepterVpcId: shared });
+const ordersPcx = request.connectionId;
+const ordersCidrs = world.vpc(orders).cidrs.map((c) => c.cidr);
+line(`  Request ${ordersPcx} from ${names[orders]} VPC ${orders}, ${REQUESTER} us-east-1`);
+line(`    CIDRs ${ordersCidrs.join(", ")}`);
+line(
+  "  The rule's routes.reach: each side's tables route only the peer's subnets tagged for it; its securityGroups: the shared-services groups tagged Peering=orders admit those subnets on tcp 5432",
+);
+const ordersResult = (await deliverQueued(handler, request.event, context)) as HandleResult;
+if (ordersResult.kind === "decided") printDecision(ordersResult.record);
+line(`  Connection status now: ${world.peering(ordersPcx).status.code}`);
+line(`  Subnets, and whether the peer's tables route them: ${names[orders]} (reach.requester: Tier=app)`);
+printSubnets(world, orders, shared, ordersPcx);
+line(`  ${names[shared]} (reach.accepter: Tier=data)`);
+printSubnets(world, shared, orders, ordersPcx);
+line("  Route tables of both VPCs, before and after (+ added): subnet blocks, not the peer's /16");
+const tablesWithOrders = leastAccessTables();
+printChanges(tablesBeforeOrders, tablesWithOrders);
+line(
+  "  Security groups of shared-services, before and after: the group tagged Peering=orders admits the app subnets on 5432, each rule tagged with the connection",
+);
+const groupsWithOrders = sharedGroups();
+printChanges(groupsBeforeOrders, groupsWithOrders);
+
+heading("11. Least access, for an auditor: the policy offline, the organisation live");
+line(
+  `  \`npm run peering -- check --least-access ${policyPath}\`: offline, which rules route a whole peer VPC`,
+);
+const checkCode = await peeringCli(["check", "--least-access", policyPath], cli);
+line(`  Exit code ${checkCode}: 1 while a rule routes a whole peer VPC, 0 when none does`);
+line("  `npm run peering -- plan --least-access`: read-only, every route to a peering connection now");
+const accessCode = await peeringCli(["plan", "--least-access"], cli);
+line(`  Exit code ${accessCode}: 3 while a route has a whole peer VPC as its destination, 0 when none has`);
+
+heading("12. Deleted: the routes and the security-group rules go with the connection");
+line(
+  `  A network administrator of ${ACCEPTER} deletes ${ordersPcx}; CloudTrail's DeleteVpcPeeringConnection event reaches onPeeringChange`,
+);
+await new EC2Client({ region: "us-east-1" }).send(
+  new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: ordersPcx }),
+);
+const deletion = peeringCallEvent(
+  "DeleteVpcPeeringConnection",
+  { connectionId: ordersPcx, account: ACCEPTER, region: "us-east-1" },
+  { time: world.now() },
+);
+const cleanup = (await deliverQueued(onPeeringChange, deletion, context)) as HandleResult;
+if (cleanup.kind === "decided") printDecision(cleanup.record);
+line(`  Connection status now: ${world.peering(ordersPcx).status.code}`);
+line("  Route tables, before and after (- removed):");
+printChanges(tablesWithOrders, leastAccessTables());
+line("  Security groups of shared-services, before and after: only the rules tagged with the connection go");
+printChanges(groupsWithOrders, sharedGroups());
 line();
 
 /**

@@ -45,12 +45,12 @@ describe("the demo's line breaking", () => {
 });
 
 describe("npm run demo", () => {
-  it("replays requests, a reconciler pass and the approval flow, showing decisions and routes", async () => {
+  it("replays requests, a reconciler pass, the approval flow and a least-access rule, showing decisions, routes and rules", async () => {
     const { stdout } = await runDemo();
 
     expect(stdout).toContain("Policy: policy.yml, rules 'payments-to-shared', 'partner-analytics'");
     const sections = stdout.split("━━ ").slice(1);
-    expect(sections).toHaveLength(9);
+    expect(sections).toHaveLength(12);
     expect(sections[0]).toContain("Decision: ACCEPT by rule 'payments-to-shared'");
     expect(sections[0]).toMatch(/payments VPC .*\n(.*\n)*?\s+\+ 10\.0\.0\.0\/16\s+→ pcx-\w+ active/);
     expect(sections[0]).toMatch(/\+ fd00:16:24::\/48\s+→ pcx-/);
@@ -101,6 +101,53 @@ describe("npm run demo", () => {
     expect(denied).toContain("Decision: REJECT by rule 'vendor-onboarding'");
     expect(denied).toContain("· denied by arn:aws:sts::111111111111:assumed-role/network-approvers/alice");
     expect(denied).toContain("Connection status now: rejected");
+
+    const [narrow = "", audit = "", deletion = ""] = sections.slice(9);
+    const pcx = /Request (pcx-\w+) from orders VPC/.exec(narrow)?.[1] ?? expect.fail("no orders request");
+    expect(narrow).toContain("Decision: ACCEPT by rule 'orders-to-shared-data'");
+    expect(narrow).toContain("Security-group rules: 2 created, 0 already present, 0 revoked, 0 failed");
+    // Only the tagged subnets are routed, on both sides; the others, and the peer's /16, are not.
+    expect(narrow).toMatch(/^ +routed +10\.40\.0\.0\/20 .*Tier=app$/m);
+    expect(narrow).toMatch(/^ +routed +10\.40\.16\.0\/20 .*Tier=app$/m);
+    expect(narrow).toMatch(/^ +not routed +10\.40\.64\.0\/20 .*Tier=batch$/m);
+    expect(narrow).toMatch(
+      /^ +routed +10\.0\.1[67]\.0\/24 .*Tier=data\n +routed +10\.0\.1[67]\.0\/24 .*Tier=data$/m,
+    );
+    expect(narrow).toMatch(/^ +not routed +10\.0\.0\.0\/20 .*Tier=web$/m);
+    const added = [...narrow.matchAll(/^\s+\+ (\S+)\s+→ (pcx-\w+) active$/gm)];
+    expect(added.map(([, , target]) => target).every((target) => target === pcx)).toBe(true);
+    // Each of the three shared-services tables routes the two app subnets; the orders table, the two data ones.
+    const app = ["10.40.0.0/20", "10.40.16.0/20"];
+    expect(added.map(([, destination]) => destination).sort()).toEqual(
+      [...app, ...app, ...app, "10.0.16.0/24", "10.0.17.0/24"].sort(),
+    );
+    // The tagged group admits the app subnets on 5432, each rule tagged; the rule made by hand stays.
+    const connectionRule = (mark: string, cidr: string) =>
+      new RegExp(
+        `^ {4}\\${mark} tcp 5432 from ${cidr.replaceAll(".", "\\.")} +tag peering-autopilot:connection=${pcx}$`,
+        "m",
+      );
+    expect(narrow).toMatch(connectionRule("+", "10.40.0.0/20"));
+    expect(narrow).toMatch(connectionRule("+", "10.40.16.0/20"));
+    expect(narrow).toMatch(/^ {6}tcp 5432 from 10\.0\.0\.0\/16 +no connection tag$/m);
+    expect(narrow).toMatch(/group shared-web sg-\w+ unchanged/);
+
+    expect(audit).toContain("least access  rule 'orders-to-shared-data'");
+    expect(audit.match(/WHOLE VPC +rule '(?!orders)/g)).toHaveLength(6);
+    expect(audit).toContain("Exit code 1: 1 while a rule routes a whole peer VPC");
+    expect(audit).toMatch(new RegExp(`${pcx}  MAINTAIN  rule orders-to-shared-data`));
+    expect(audit).toContain("totals   now 8 (0 whole-VPC)");
+    expect(audit).toContain("Exit code 3: 3 while a route has a whole peer VPC as its destination");
+
+    expect(deletion).toContain("Decision: CLEANUP by rule 'orders-to-shared-data'");
+    expect(deletion).toContain("8 removed");
+    expect(deletion).toContain("Security-group rules: 0 created, 0 already present, 2 revoked, 0 failed");
+    expect(deletion).toContain("Connection status now: deleted");
+    expect(deletion.match(new RegExp(`^\\s+- \\S+\\s+→ ${pcx} active$`, "gm"))).toHaveLength(8);
+    expect(deletion).toMatch(connectionRule("-", "10.40.0.0/20"));
+    expect(deletion).toMatch(connectionRule("-", "10.40.16.0/20"));
+    expect(deletion).toMatch(/^ {6}tcp 5432 from 10\.0\.0\.0\/16 +no connection tag$/m);
+    expect(deletion).not.toMatch(/^\s+\+ /m);
 
     // Fits a 100-column terminal, so that the terminal never breaks a line inside a CIDR.
     // The Mermaid graph is code to paste, printed whole between its fences.

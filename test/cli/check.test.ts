@@ -19,7 +19,7 @@ describe("check", () => {
 
     expect(result.code).toBe(0);
     expect(result.err).toEqual([]);
-    expect(result.out[0]).toBe(`${SHIPPED_POLICY}: valid, 4 rules, mode: enforce, unmatched: reject`);
+    expect(result.out[0]).toBe(`${SHIPPED_POLICY}: valid, 5 rules, mode: enforce, unmatched: reject`);
     expect(result.out).toEqual(
       expect.arrayContaining([
         "  rule 'payments-to-shared'",
@@ -36,6 +36,8 @@ describe("check", () => {
         "    routes:    accepter tables tagged peering=partners; requester none",
         "  rule 'data-platform-trial'",
         "    mode:      report (the rule's own): decided and reported, nothing carried out",
+        "  rule 'orders-to-shared-data'",
+        "    requester: accounts 222222222222; regions us-east-1; cidrs 10.40.0.0/16",
       ]),
     );
   });
@@ -138,7 +140,7 @@ rules:
     const result = await runCli("check", SHIPPED_POLICY, bad, missing);
 
     expect(result.code).toBe(1);
-    expect(result.out[0]).toBe(`${SHIPPED_POLICY}: valid, 4 rules, mode: enforce, unmatched: reject`);
+    expect(result.out[0]).toBe(`${SHIPPED_POLICY}: valid, 5 rules, mode: enforce, unmatched: reject`);
     expect(result.stdout).not.toContain(bad);
     expect(result.err).toContain(`${bad}: invalid policy (1 problem)`);
     expect(result.err).toContain(`${missing}: invalid policy (1 problem)`);

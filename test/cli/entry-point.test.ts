@@ -10,7 +10,7 @@ describe("bin/peering.ts", () => {
   it("runs `check policy.yml` with exit code 0, and exits 1 on an invalid policy", async () => {
     const ok = await run("npx", ["tsx", "bin/peering.ts", "check", "policy.yml"], { cwd: ROOT });
 
-    expect(ok.stdout).toContain("policy.yml: valid, 4 rules, mode: enforce, unmatched: reject");
+    expect(ok.stdout).toContain("policy.yml: valid, 5 rules, mode: enforce, unmatched: reject");
     expect(ok.stdout).toContain("rule 'payments-to-shared'");
     expect(ok.stdout).toContain("rule 'partner-analytics'");
     expect(ok.stderr).toBe("");

@@ -691,6 +691,7 @@ describe("loadPolicy", () => {
       ["partner-analytics", "enforce"],
       ["vendor-onboarding", "enforce"],
       ["data-platform-trial", "report"],
+      ["orders-to-shared-data", "enforce"],
     ]);
     expect(policy.rules[0]).toMatchObject({
       accepter: { accounts: ["111111111111"], regions: ["us-east-1"], vpcs: ["vpc-0f9e8d7c6b5a40001"] },
@@ -702,7 +703,29 @@ describe("loadPolicy", () => {
       requester: "none",
       reach: { accepter: "vpc", requester: "vpc" },
     });
-    expect(policy.rules.map((r) => r.approval)).toEqual([undefined, undefined, "required", undefined]);
+    // The example of least access: each side routes only the peer's tagged subnets, and one port opens.
+    expect(policy.rules[4]).toMatchObject({
+      routes: {
+        accepter: "all",
+        requester: "all",
+        reach: {
+          accepter: { subnets: { tags: { Tier: "data" } } },
+          requester: { subnets: { tags: { Tier: "app" } } },
+        },
+      },
+      securityGroups: {
+        accepter: { tags: { Peering: "orders" } },
+        requester: "none",
+        ingress: [{ protocol: "tcp", ports: [{ from: 5432, to: 5432 }] }],
+      },
+    });
+    expect(policy.rules.map((r) => r.approval)).toEqual([
+      undefined,
+      undefined,
+      "required",
+      undefined,
+      undefined,
+    ]);
   });
 
   it("a file that does not exist is a PolicyError naming it", () => {

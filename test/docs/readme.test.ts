@@ -83,7 +83,7 @@ describe("README, The policy: the guard table", () => {
       "route-table quota",
       {
         ...facts({ accepterTables: [accepterMain(route("172.16.0.0/16", "tgw-0a")), accepterPartners()] }),
-        quotas: { routesPerTable: 2, activePeeringsPerVpc: 50 },
+        quotas: { routesPerTable: 2, activePeeringsPerVpc: 50, rulesPerSecurityGroup: 60 },
       },
     ],
   ];
@@ -261,7 +261,7 @@ describe("README, The policy, and policy.yml: every key the schema accepts", () 
     const yaml = codeBlocks(policySection).find((block) => block.lang === "yaml")?.body ?? "";
 
     expect(parsePolicy(yaml, "README.md").rules[0]?.name).toBe("payments-to-shared");
-    expect(loadPolicy(SHIPPED_POLICY).rules).toHaveLength(4);
+    expect(loadPolicy(SHIPPED_POLICY).rules).toHaveLength(5);
   });
 });
 
