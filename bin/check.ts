@@ -1,8 +1,10 @@
 import { loadPolicy } from "../shared/policy/load-policy";
 import { describeProblem, PolicyError } from "../shared/policy/policy-error";
 import type { Policy, RouteTableSelector, Rule } from "../shared/policy/schema";
+import { opensSecurityGroups } from "../shared/policy/security-groups";
 import { EXIT, type Io } from "./io";
 import { formatPolicyAccess, policyAccess, policyIsLeastAccess } from "./least-access-policy";
+import { groupsText, ingressText, reachText } from "./rule-text";
 
 /**
  * `check`: loads each policy file as the service would and summarises what it allows, so that a
@@ -52,19 +54,25 @@ export function summarisePolicy(file: string, policy: Policy): string[] {
 }
 
 function summariseRule(rule: Rule, policy: Policy): string[] {
-  const { accepter, requester, routes } = rule;
+  const { accepter, requester, routes, securityGroups } = rule;
   const requesterAccounts = requester.accounts.map((a) => (a === "*" ? "* (any account)" : a));
   const lines = [
     `  rule '${rule.name}'`,
     `    accepter:  accounts ${accepter.accounts.join(", ")}; regions ${any(accepter.regions)}; vpcs ${any(accepter.vpcs)}`,
     `    requester: accounts ${requesterAccounts.join(", ")}; regions ${any(requester.regions)}; cidrs ${requester.cidrs.join(", ")}`,
     `    routes:    accepter ${selector(routes.accepter)}; requester ${selector(routes.requester)}`,
+    `    reach:     requester tables route accepter ${reachText(routes.reach.accepter)}; accepter tables route requester ${reachText(routes.reach.requester)}`,
+    `    groups:    ${
+      opensSecurityGroups(rule)
+        ? `accepter ${groupsText(securityGroups.accepter)}; requester ${groupsText(securityGroups.requester)}; admit the peer's routed addresses on ${ingressText(securityGroups.ingress)}`
+        : "none opened"
+    }`,
     `    mode:      ${describeMode(rule, policy)}`,
     `    approval:  ${rule.approval === "required" ? "required: each request waits for a person's peering-approval tag" : "none: approved requests are accepted at once"}`,
   ];
   // Printed from the rule itself, so that fields added to the schema show up without a change here.
   for (const [key, value] of Object.entries(rule)) {
-    if (!["name", "accepter", "requester", "routes", "approval", "mode"].includes(key)) {
+    if (!["name", "accepter", "requester", "routes", "approval", "mode", "securityGroups"].includes(key)) {
       lines.push(`    ${key}: ${JSON.stringify(value)}`);
     }
   }

@@ -1,5 +1,6 @@
 import type { Policy, Reach, RouteTableSelector, Rule } from "../shared/policy/schema";
 import type { Side } from "../shared/routes/plan-routes";
+import { tagList } from "./rule-text";
 
 /** What one side's route tables route to under a rule: which tables, and which of the peer's addresses. */
 export interface SideAccess {
@@ -79,12 +80,6 @@ function describeSide({ side, tables, reach }: SideAccess): string {
 
 function describeTables(tables: Exclude<RouteTableSelector, "none">): string {
   return typeof tables === "string" ? tables : `tagged ${tagList(tables.tags)}`;
-}
-
-function tagList(tags: Record<string, string>): string {
-  return Object.entries(tags)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(", ");
 }
 
 function count(n: number, noun: string): string {

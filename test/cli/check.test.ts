@@ -38,7 +38,40 @@ describe("check", () => {
         "    mode:      report (the rule's own): decided and reported, nothing carried out",
         "  rule 'orders-to-shared-data'",
         "    requester: accounts 222222222222; regions us-east-1; cidrs 10.40.0.0/16",
+        "    reach:     requester tables route accepter subnets tagged Tier=data; accepter tables route requester subnets tagged Tier=app",
+        "    groups:    accepter groups tagged Peering=orders; requester none; admit the peer's routed addresses on tcp 5432",
       ]),
+    );
+    expect(result.out.filter((line) => line === "    groups:    none opened")).toHaveLength(4);
+  });
+
+  it("says what explicit blocks, group ids and each kind of traffic open", async () => {
+    const narrow = tempFile(
+      "narrow.yml",
+      `version: 1
+rules:
+  - name: narrow
+    accepter: { accounts: ["111111111111"] }
+    requester: { accounts: ["222222222222"], cidrs: ["10.20.0.0/16"] }
+    routes:
+      reach:
+        accepter: { cidrs: ["10.0.16.0/24", "10.0.17.0/24"] }
+    securityGroups:
+      accepter: { ids: ["sg-0123456789abcdef0"] }
+      requester: { tags: { Peering: dns, Env: prod } }
+      ingress:
+        - { protocol: tcp, ports: [443, "8000-8100"] }
+        - { protocol: icmp }`,
+    );
+
+    const result = await runCli("check", narrow);
+
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(
+      "    reach:     requester tables route accepter CIDRs 10.0.16.0/24, 10.0.17.0/24; accepter tables route requester every VPC CIDR",
+    );
+    expect(result.out).toContain(
+      "    groups:    accepter groups sg-0123456789abcdef0; requester groups tagged Peering=dns, Env=prod; admit the peer's routed addresses on tcp 443, 8000-8100; icmp",
     );
   });
 
