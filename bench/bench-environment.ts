@@ -27,5 +27,8 @@ export function useBenchEnvironment(bench: {
     // The organisation's hub VPCs peer with more spokes than AWS's default quota allows (50 active
     // connections a VPC): as an account that had it raised to the most AWS grants.
     ACTIVE_PEERING_QUOTA: "125",
+    // The shared-services hubs' groups hold two rules for each of their connections, over AWS's default
+    // of 60 inbound rules per group: as an account that had it raised (sweep-world.ts, rulesPerGroup).
+    SECURITY_GROUP_RULE_QUOTA: "250",
   });
 }

@@ -8,15 +8,17 @@ import { loadConfig } from "../shared/config";
 import type { ReconcileSummary } from "../shared/workflow/reconcile";
 import { useBenchEnvironment } from "./bench-environment";
 import { lowerBound } from "./sweep-minimum";
-import { buildSweepWorld } from "./sweep-world";
+import { buildSweepWorld, NARROW_RULE, narrowOutcome } from "./sweep-world";
 import { VirtualClock } from "./virtual-clock";
 
 /**
  * One reconciler sweep of a large organisation (see sweep-world.ts) through the real handler over the
  * in-memory model, with EC2's request buckets modelled per account, region and API and each call
  * costing LATENCY_MS of virtual time. Prints its figures next to the targets, writes bench/sweep.json,
- * and exits non-zero if a target is missed. A second pass over the converged world shows what a
- * routine sweep costs.
+ * and exits non-zero if a target is missed or the narrow rule's connections are not as it wants them
+ * after the sweep (routes to the tagged subnets only, port rules opened, the deleted ones' rules
+ * revoked, the groups' own rules kept). A second pass over the converged world shows what a routine
+ * sweep costs.
  */
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
 // Describe buckets as AWS documents them; the mutating bucket is an assumption, configurable.
@@ -81,6 +83,7 @@ const pass = async () => {
 };
 const first = await pass();
 const shape = { ...moments };
+const narrow = narrowOutcome(sweep);
 const second = await pass();
 const wallMs = performance.now() - wallStart;
 clock.uninstall();
@@ -105,6 +108,7 @@ const checks = {
   calls: total <= CALLS_FACTOR * minimumTotal,
   throttling: throttled === 0 && first.summary.failed === 0 && first.summary.errors.length === 0,
   converged: second.summary.changed === 0 && second.summary.failed === 0,
+  narrow: Object.values(narrow).every((ids) => ids.length === 0),
 };
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -123,6 +127,13 @@ console.log(
 );
 console.log(
   `throttled calls   ${throttled}, failed decisions ${first.summary.failed}, account-region errors ${first.summary.errors.length} (all 0) ${checks.throttling ? "ok" : "MISSED"}`,
+);
+const n = sweep.counts.narrow;
+console.log(
+  `${NARROW_RULE} (tagged subnets, 2 ports): ${n.approved} accepted, ${n.active} active ` +
+    `(${n.lackingRules.connections} lacking ${n.lackingRules.rules} rules, ${n.wholeVpc} of them routed to the whole VPC; ${n.lackingRoute} lacking a route), ` +
+    `${n.deleted} deleted with ${n.leftoverRules} rules left; after the sweep not routed ${narrow.unrouted.length}, ` +
+    `not opened ${narrow.unopened.length}, rules left ${narrow.leftover.length}, own rules lost ${narrow.foreignGone.length} (all 0) ${checks.narrow ? "ok" : "MISSED"}`,
 );
 console.log("operation                          calls  minimum");
 const operations = [...new Set([...Object.keys(sweep.minimum.totals), ...Object.keys(firstCalls)])].sort();
@@ -160,6 +171,7 @@ writeFileSync(
       minimum: sweep.minimum.totals,
       minimumTotal,
       throttled,
+      narrow: Object.fromEntries(Object.entries(narrow).map(([what, ids]) => [what, ids.length])),
       summary: first.summary.actions,
       secondPass: { ms: second.ms, calls: bucketed(second.calls).length, changed: second.summary.changed },
       checks,
