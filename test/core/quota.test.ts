@@ -440,6 +440,57 @@ describe("quotas: inbound rules per security group, counted apart for IPv4 and I
     expect(changesOf(decision).securityGroupRules?.create).toEqual([]);
   });
 
+  it("counts each group by its own rules, on either side, and names every rule left out", () => {
+    const DNS = "sg-000000000000000d5";
+    const roomy = groupWith("sg-000000000000000a2", { ingress: ipv4Rules(1) });
+    const requesterSide = policy([
+      {
+        ...RULE,
+        securityGroups: {
+          requester: { tags: { Peering: "dns" } },
+          ingress: [
+            { protocol: "udp", ports: [53, "8000-8100"] },
+            { protocol: "tcp", ports: [53] },
+          ],
+        },
+      },
+    ]);
+    const decision = decide(
+      quotaFacts(
+        {
+          status: "active",
+          accepterGroups: [groupWith(SG, { ingress: ipv4Rules(59) })],
+          requesterGroups: [roomy, groupWith(DNS, { tags: { Peering: "dns" }, ingress: ipv4Rules(58) })],
+        },
+        { routesPerTable: 500, rulesPerSecurityGroup: 60 },
+      ),
+      requesterSide,
+    );
+
+    // The accepter's full group is none of this rule's; the requester's has room for two of three.
+    expect(decision.securityGroupRules?.plan.map((r) => `${r.groupId} ${r.protocol} ${r.fromPort}`)).toEqual([
+      `${DNS} udp 53`,
+      `${DNS} udp 8000`,
+    ]);
+    expect(decision.reasons).toContain(
+      `security group ${DNS} (222222222222 us-east-1) holds 58 IPv4 inbound rules and has room for 2 of the 3 this connection needs (quota 60): not opened: tcp 53 from 10.0.0.0/16`,
+    );
+
+    const fuller = decide(
+      quotaFacts(
+        {
+          status: "active",
+          requesterGroups: [groupWith(DNS, { tags: { Peering: "dns" }, ingress: ipv4Rules(59) })],
+        },
+        { routesPerTable: 500, rulesPerSecurityGroup: 60 },
+      ),
+      requesterSide,
+    );
+    expect(fuller.reasons).toContain(
+      `security group ${DNS} (222222222222 us-east-1) holds 59 IPv4 inbound rules and has room for 1 of the 3 this connection needs (quota 60): not opened: udp 8000-8100 from 10.0.0.0/16, tcp 53 from 10.0.0.0/16`,
+    );
+  });
+
   it("checks nothing when the facts carry no quotas", () => {
     const { quotas: _, ...unchecked } = ruleFacts({ ipv4: 60 });
     expect(decide(unchecked, OPENING).action).toBe("accept");

@@ -137,6 +137,8 @@ describe("canonicalProtocol and ruleKey: what EC2 tells apart", () => {
     [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "10.20.8.0/22" }, { fromPort: 442 }],
     [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "10.20.8.0/22" }, { cidr: "10.20.12.0/22" }],
     [{ protocol: "icmp", fromPort: 8, toPort: 0, cidr: "10.0.0.0/16" }, { fromPort: 0 }],
+    [{ protocol: "udp", fromPort: 53, toPort: 53, cidr: "10.0.0.0/16" }, { toPort: 54 }],
+    [{ protocol: "icmpv6", fromPort: 128, toPort: 0, cidr: "fd00::/56" }, { fromPort: 129 }],
     // A rule from a group or prefix list (no CIDR) is never the same as one from a block.
     [{ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "10.20.8.0/22" }, { cidr: undefined }],
   ])("%j differs from the same with %j", (rule, change) => {
@@ -179,6 +181,15 @@ describe("groupsToRead: every group where a rule opens some, else only the servi
     [closed, false, undefined],
   ])("%j, revokes %s: %s", (sides, revokes, expected) => {
     expect(groupsToRead([policyOpening(sides)], revokes)).toBe(expected);
+  });
+
+  it("reads every group when any rule of a policy opens some", () => {
+    const [rule] = policyOpening({ accepter: { ids: ["sg-0aaaaaaaaaaaaaaaa"] }, requester: "none" }).rules;
+    const [closedRule] = policyOpening({ accepter: "none", requester: "none" }).rules;
+    if (!rule || !closedRule) throw new Error("no rule");
+    const mixed = { ...policyOpening(undefined), rules: [closedRule, { ...rule, name: "open" }] };
+    expect(readsSecurityGroups(mixed)).toBe(true);
+    expect(groupsToRead([mixed], false)).toBe("all");
   });
 
   it("reads every group when any of several policies opens some", () => {

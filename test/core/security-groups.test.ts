@@ -362,6 +362,9 @@ describe("decide: the rules each side's groups need", () => {
     const untouched = decideWith({ status: "active" }, CLOSED);
     expect(untouched.securityGroupRules).toBeUndefined();
     expect(changesOf(untouched).securityGroupRules).toBeUndefined();
+    // Groups not read (explain without them): nothing is said of rules, rather than "none needed".
+    const unread = decide(facts({ status: "active", accepterCidrs: ["10.0.0.0/16"] }), withGroups(OPEN));
+    expect(unread.securityGroupRules).toBeUndefined();
     // A rule that opens groups always says what they have, even when nothing is to change.
     const open = decideWith({
       status: "active",
