@@ -1,4 +1,4 @@
-import type { SweepPass } from "../shared/workflow/sweep/read-sweep";
+import type { SweepPass } from "../shared/events/sweep-message";
 
 /**
  * The arithmetic of the pending-pass benchmark (bench/pending-pass.ts): the reconciler's schedules,

@@ -6,8 +6,8 @@ import type { Context } from "aws-lambda";
 import { type CallRecord, deliverQueued, installModel, type QueuedFunction } from "../model";
 import { loadConfig } from "../shared/config";
 import { APPROVAL_TAG } from "../shared/decision/approval-tag";
+import type { SweepPass } from "../shared/events/sweep-message";
 import type { ReconcileSummary } from "../shared/workflow/reconcile";
-import type { SweepPass } from "../shared/workflow/sweep/read-sweep";
 import { useBenchEnvironment } from "./bench-environment";
 import {
   distribution,

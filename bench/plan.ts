@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import type { Context } from "aws-lambda";
 import { openCallerSessions } from "../bin/live-facts";
 import { deliverQueued, installModel, type QueuedFunction } from "../model";
-import { AwsSessions } from "../shared/aws/sessions";
+import { AwsSessions } from "../shared/aws/sessions/sessions";
 import { loadConfig } from "../shared/config";
 import { loadPolicy } from "../shared/policy/load-policy";
 import { accountsNamed } from "../shared/policy/match-rule";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { VpcPeeringConnection } from "@aws-sdk/client-ec2";
 import * as z from "zod";
-import { toPeeringConnection } from "../shared/aws/to-facts";
+import { toPeeringConnection } from "../shared/aws/read/to-facts";
 import { isCidr, parseCidr } from "../shared/cidr";
 import type { DecisionFacts } from "../shared/facts";
 import { InputError } from "./io";

@@ -1,7 +1,8 @@
 import { contains } from "../shared/cidr";
-import type { Action, PlannedRemoval } from "../shared/decision/decision";
+import type { Action } from "../shared/decision/decision";
 import type { PeeringSide } from "../shared/facts";
 import type { Mode } from "../shared/policy/schema";
+import type { PlannedRemoval } from "../shared/routes/plan-removals";
 import type { PassPlan, PlannedConnection } from "../shared/workflow/plan-pass";
 import type { SweepTarget } from "../shared/workflow/sweep-targets";
 import {

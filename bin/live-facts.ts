@@ -1,6 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { ConnectionNotFoundError } from "../shared/aws/aws-errors";
-import { AwsSessions } from "../shared/aws/sessions";
+import { ConnectionNotFoundError } from "../shared/aws/read/read-errors";
+import { AwsSessions } from "../shared/aws/sessions/sessions";
 import { type Config, loadConfig } from "../shared/config";
 import type { DecisionFacts } from "../shared/facts";
 import { accountsNamed, isWatched } from "../shared/policy/match-rule";

@@ -1,8 +1,9 @@
 import { hasChanges } from "../shared/decision/changes";
-import type { Action, Finding, PlannedRemoval } from "../shared/decision/decision";
+import type { Action, Finding } from "../shared/decision/decision";
 import type { PeeringSide } from "../shared/facts";
 import type { Mode } from "../shared/policy/schema";
 import type { OrphanRoute } from "../shared/routes/orphan-routes";
+import type { PlannedRemoval } from "../shared/routes/plan-removals";
 import type { Side } from "../shared/routes/plan-routes";
 import { type RuleRef, toRuleRef } from "../shared/workflow/decision-record";
 import type { PassPlan, PlannedConnection } from "../shared/workflow/plan-pass";

@@ -2,7 +2,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { parser } from "@aws-lambda-powertools/parser/middleware";
 import type { ParsedResult } from "@aws-lambda-powertools/parser/types";
 import middy from "@middy/core";
-import { NotificationPublisher } from "../shared/aws/notification-publisher";
+import { NotificationPublisher } from "../shared/aws/publish/notification-publisher";
 import { describeIssues, InvalidEventError } from "../shared/events/invalid-event-error";
 import { logger } from "../shared/log";
 import { type DecisionEvent, DecisionEventSchema } from "../shared/notifications/decision-event";

@@ -1,4 +1,4 @@
-import { throttledAnswers } from "../shared/aws/throttled-answers";
+import { throttledAnswers } from "../shared/aws/sessions/throttled-answers";
 import { toApprovalTagEvent } from "../shared/events/approval-tag-event";
 import { InvalidEventError } from "../shared/events/invalid-event-error";
 import { cloudTrailHandler } from "../shared/lambda/cloudtrail-handler";

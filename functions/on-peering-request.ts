@@ -1,4 +1,4 @@
-import { throttledAnswers } from "../shared/aws/throttled-answers";
+import { throttledAnswers } from "../shared/aws/sessions/throttled-answers";
 import { InvalidEventError } from "../shared/events/invalid-event-error";
 import { toPeeringRequest } from "../shared/events/peering-request";
 import { cloudTrailHandler } from "../shared/lambda/cloudtrail-handler";

@@ -1,5 +1,5 @@
-import { activeConnectionsOfVpc } from "../shared/aws/find-connections";
-import { throttledAnswers } from "../shared/aws/throttled-answers";
+import { activeConnectionsOfVpc } from "../shared/aws/read/find-connections";
+import { throttledAnswers } from "../shared/aws/sessions/throttled-answers";
 import { InvalidEventError } from "../shared/events/invalid-event-error";
 import { toLifecycleEvent } from "../shared/events/lifecycle-event";
 import { cloudTrailHandler } from "../shared/lambda/cloudtrail-handler";

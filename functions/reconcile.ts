@@ -3,7 +3,7 @@ import { parser } from "@aws-lambda-powertools/parser/middleware";
 import type { ParsedResult } from "@aws-lambda-powertools/parser/types";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { throttledAnswers } from "../shared/aws/throttled-answers";
+import { throttledAnswers } from "../shared/aws/sessions/throttled-answers";
 import { type SqsBatch, SqsBatchSchema } from "../shared/events/sqs-batch";
 import { sweepPassOf } from "../shared/events/sweep-message";
 import { logger } from "../shared/log";

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { DEFAULT_PACING, type PacerOptions } from "./aws/pacing/request-pacer";
 import type { BucketShape } from "./aws/pacing/token-bucket";
-import type { WaitBounds } from "./aws/waiters";
+import type { WaitBounds } from "./aws/read/waiters";
 import type { Quotas } from "./facts";
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);

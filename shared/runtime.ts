@@ -1,5 +1,5 @@
-import { AuditPublisher } from "./aws/audit-publisher";
-import { AwsSessions } from "./aws/sessions";
+import { AuditPublisher } from "./aws/publish/audit-publisher";
+import { AwsSessions } from "./aws/sessions/sessions";
 import { ACCOUNT_ID } from "./aws-ids";
 import { type Config, loadConfig } from "./config";
 import { loadPolicy } from "./policy/load-policy";

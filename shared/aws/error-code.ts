@@ -20,3 +20,8 @@ export function failureText(error: unknown): string {
   if (error instanceof AwsCallError) return error.message;
   return `${errorCode(error) ?? "Error"}: ${error instanceof Error ? error.message : String(error)}`;
 }
+
+/** A cause as one line: its name and message. */
+export function describeCause(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+}

@@ -1,6 +1,7 @@
+import type { PlannedRemoval } from "../routes/plan-removals";
 import type { PlannedRoute } from "../routes/plan-routes";
 import type { PlannedRevoke, PlannedRule } from "../security-groups/plan-rules";
-import type { Decision, DnsChange, PlannedRemoval } from "./decision";
+import type { Decision, DnsChange } from "./decision";
 
 /**
  * What carrying a decision out changes in AWS: the connection accepted or rejected, routes created and

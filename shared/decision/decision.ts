@@ -1,5 +1,6 @@
 import type { PeeringSide } from "../facts";
 import type { Mode } from "../policy/mode";
+import type { PlannedRemoval } from "../routes/plan-removals";
 import type { PlannedRoute, Side } from "../routes/plan-routes";
 import type { PlannedRevoke, PlannedRule } from "../security-groups/plan-rules";
 
@@ -52,15 +53,6 @@ export interface Approval {
   answer: "approve" | "deny";
   /** The principal ARN the tag event names, or "tag" when no event said who (the reconciler found it). */
   by: string;
-}
-
-/** A route that targets this connection but that the plan does not want (stale CIDR, dead connection). */
-export interface PlannedRemoval {
-  side: Side;
-  account: string;
-  region: string;
-  routeTableId: string;
-  destination: string;
 }
 
 /** Remote DNS resolution for one side, set by that side's owner in its own region. */

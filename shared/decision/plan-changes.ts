@@ -1,11 +1,12 @@
 import type { DecisionFacts } from "../facts";
 import type { Rule } from "../policy/schema";
 import { opensSecurityGroups } from "../policy/security-groups";
+import type { PlannedRemoval } from "../routes/plan-removals";
 import { planRemovals } from "../routes/plan-removals";
 import { type PlannedRoute, planSideRoutes } from "../routes/plan-routes";
 import { reachedDestinations } from "../routes/reached-destinations";
 import { planSideRules } from "../security-groups/plan-rules";
-import type { Decision, DnsChange, PlannedRemoval, SecurityGroupRules } from "./decision";
+import type { Decision, DnsChange, SecurityGroupRules } from "./decision";
 
 type RouteTableSelector = Rule["routes"]["accepter"];
 

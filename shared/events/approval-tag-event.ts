@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { APPROVAL_TAG } from "../decision/approval-tag";
-import type { ConnectionRef } from "../workflow/handle-connection";
 import type { CloudTrailApiCall } from "./cloudtrail-api-call";
+import type { ConnectionRef } from "./connection-ref";
 import {
   AccountIdSchema as accountId,
   ConnectionIdSchema as connectionId,

@@ -1,6 +1,6 @@
 import * as z from "zod";
-import type { ConnectionRef } from "../workflow/handle-connection";
 import type { CloudTrailApiCall } from "./cloudtrail-api-call";
+import type { ConnectionRef } from "./connection-ref";
 import {
   AccountIdSchema as accountId,
   ConnectionIdSchema as connectionId,

@@ -1,5 +1,5 @@
-import type { ConnectionRef } from "../workflow/handle-connection";
 import type { CloudTrailApiCall } from "./cloudtrail-api-call";
+import type { ConnectionRef } from "./connection-ref";
 import { CreatePeeringCallSchema } from "./create-peering-call";
 import { clip, describeIssues } from "./invalid-event-error";
 

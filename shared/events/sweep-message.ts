@@ -1,6 +1,11 @@
 import * as z from "zod";
-import type { SweepPass } from "../workflow/sweep/read-sweep";
 import type { SqsMessage } from "./sqs-batch";
+
+/**
+ * The full pass goes over every connection and the routes left behind; the pending pass, run more often,
+ * only decides pending requests (those no event announces, and answers whose event was lost).
+ */
+export type SweepPass = "full" | "pending";
 
 /**
  * The body the pending pass's schedule puts on the sweep queue. Other members are allowed: the tick's

@@ -1,6 +1,5 @@
 // The namespace import lets esbuild drop the parts of zod the functions never use (its locales, most of all).
 import * as z from "zod";
-import { DETAIL_TYPES, EVENT_SOURCE } from "../aws/audit-publisher";
 import { ACTIONS, FINDINGS } from "../decision/decision";
 import { EventBridgeSchema } from "../events/cloudtrail-api-call";
 import {
@@ -9,6 +8,7 @@ import {
   RegionSchema as region,
   VpcIdSchema as vpcId,
 } from "../events/id-schemas";
+import { DETAIL_TYPES, EVENT_SOURCE } from "../events/service-events";
 import { MODES } from "../policy/mode";
 
 // Reasons, principals and errors reach people: one longer than any the service writes is cut, not refused.

@@ -1,5 +1,5 @@
-import type { PlannedRemoval } from "../decision/decision";
 import type { RouteTable } from "../facts";
+import type { PlannedRemoval } from "./plan-removals";
 
 /** A route to remove, with the connection it still names. */
 export interface OrphanRoute extends PlannedRemoval {

@@ -1,7 +1,15 @@
 import { sameCidr } from "../cidr";
-import type { PlannedRemoval } from "../decision/decision";
 import type { RouteTable } from "../facts";
 import type { PlannedRoute, Side } from "./plan-routes";
+
+/** A route that targets this connection but that the plan does not want (stale CIDR, dead connection). */
+export interface PlannedRemoval {
+  side: Side;
+  account: string;
+  region: string;
+  routeTableId: string;
+  destination: string;
+}
 
 export interface RemovalInput {
   side: Side;

@@ -1,15 +1,11 @@
-import type { RuleResult } from "../aws/apply-rules";
-import {
-  type CarriedOut,
-  type CarryOutOptions,
-  carryOutAll,
-  type DecisionToCarryOut,
-  type Outcome,
-} from "../aws/carry-out";
-import { type RemovalResult, removeRoutes } from "../aws/remove-routes";
-import type { AwsSessions } from "../aws/sessions";
+import type { RuleResult } from "../aws/carry-out/apply-rules";
+import { carryOutAll } from "../aws/carry-out/carry-out";
+import type { CarriedOut, CarryOutOptions, DecisionToCarryOut, Outcome } from "../aws/carry-out/jobs";
+import { type RemovalResult, removeRoutes } from "../aws/carry-out/remove-routes";
+import type { AwsSessions } from "../aws/sessions/sessions";
 import { changesOf } from "../decision/changes";
-import type { Decision, PlannedRemoval } from "../decision/decision";
+import type { Decision } from "../decision/decision";
+import type { PlannedRemoval } from "../routes/plan-removals";
 import type { PlannedRule } from "../security-groups/plan-rules";
 import { ruleKey } from "../security-groups/rule-key";
 

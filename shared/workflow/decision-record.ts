@@ -1,6 +1,6 @@
-import type { RouteResult } from "../aws/apply-routes";
-import type { RuleResult } from "../aws/apply-rules";
-import type { Outcome } from "../aws/carry-out";
+import type { RouteResult } from "../aws/carry-out/apply-routes";
+import type { RuleResult } from "../aws/carry-out/apply-rules";
+import type { Outcome } from "../aws/carry-out/jobs";
 import { changesOf } from "../decision/changes";
 import type { Decision } from "../decision/decision";
 import type { PlannedRoute } from "../routes/plan-routes";

@@ -1,21 +1,16 @@
-import {
-  CarryOutError,
-  ConnectionNotFoundError,
-  NotDecidedError,
-  PartialFailureError,
-} from "../aws/aws-errors";
-import type { CarriedOut } from "../aws/carry-out";
-import type { AwsSessions } from "../aws/sessions";
-import type { WaitBounds } from "../aws/waiters";
+import { CarryOutError, PartialFailureError } from "../aws/carry-out/carry-out-errors";
+import type { CarriedOut } from "../aws/carry-out/jobs";
+import { ConnectionNotFoundError, NotDecidedError } from "../aws/read/read-errors";
+import type { WaitBounds } from "../aws/read/waiters";
+import type { AwsSessions } from "../aws/sessions/sessions";
 import { decide } from "../decision/decide";
 import type { Decision } from "../decision/decision";
+import type { ConnectionRef } from "../events/connection-ref";
 import type { Quotas } from "../facts";
 import type { Policy } from "../policy/schema";
 import { type CarryOutStrategy, inAws } from "./carry-out-strategy";
 import { type DecisionRecord, toDecisionRecord } from "./decision-record";
-import { type ConnectionRef, readForDecision } from "./read-for-decision";
-
-export type { ConnectionRef };
+import { readForDecision } from "./read-for-decision";
 
 export interface WorkflowContext {
   policy: Policy;

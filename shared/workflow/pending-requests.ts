@@ -1,4 +1,4 @@
-import type { AwsSessions } from "../aws/sessions";
+import type { AwsSessions } from "../aws/sessions/sessions";
 import { decide } from "../decision/decide";
 import type { Decision } from "../decision/decision";
 import type { Quotas } from "../facts";

@@ -1,12 +1,12 @@
-import type { AwsSessions } from "../aws/sessions";
-import type { WaitBounds } from "../aws/waiters";
+import type { WaitBounds } from "../aws/read/waiters";
+import type { AwsSessions } from "../aws/sessions/sessions";
 import { type Changes, changesOf } from "../decision/changes";
 import type { Decision } from "../decision/decision";
+import type { ConnectionRef } from "../events/connection-ref";
 import type { Quotas } from "../facts";
 import type { Policy } from "../policy/schema";
 import type { OrphanRoute } from "../routes/orphan-routes";
 import { onPaper } from "./carry-out-strategy";
-import type { ConnectionRef } from "./read-for-decision";
 import { type ReconcileRun, reconcile } from "./reconcile";
 import { readSweeps, type SweepRead } from "./sweep/read-sweep";
 import { type SweepTarget, sweepTargets } from "./sweep-targets";

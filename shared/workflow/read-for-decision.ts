@@ -1,26 +1,14 @@
-import { countActivePeerings } from "../aws/read-active-peerings";
-import { readConnection, readDecisionFacts } from "../aws/read-facts";
-import type { AwsSessions } from "../aws/sessions";
-import type { WaitBounds } from "../aws/waiters";
+import { countActivePeerings } from "../aws/read/read-active-peerings";
+import { readConnection, readDecisionFacts } from "../aws/read/read-facts";
+import type { WaitBounds } from "../aws/read/waiters";
+import type { AwsSessions } from "../aws/sessions/sessions";
 import { isDead } from "../decision/dead";
+import type { ConnectionRef } from "../events/connection-ref";
 import type { DecisionFacts, PeeringConnection, Quotas } from "../facts";
 import { isInRemit, isWatched } from "../policy/match-rule";
 import { readsSubnets } from "../policy/reach";
 import type { Policy } from "../policy/schema";
 import { groupsToRead } from "../policy/security-groups";
-
-/**
- * A connection as an event or a sweep names it, and where to look it up: enough to find it, nothing
- * to trust. For a request that is the accepter's account and region; for a deletion, whichever side
- * made the call.
- */
-export interface ConnectionRef {
-  connectionId: string;
-  account: string;
-  region: string;
-  /** Who tagged the connection with `peering-approval`, when that tag's event is the trigger. */
-  answeredBy?: string;
-}
 
 export interface ReadContext {
   policy: Policy;

@@ -1,11 +1,12 @@
-import { NotDecidedError } from "../aws/aws-errors";
-import type { CarriedOut } from "../aws/carry-out";
-import { existingConnectionIds } from "../aws/find-connections";
-import type { RemovalResult } from "../aws/remove-routes";
+import type { CarriedOut } from "../aws/carry-out/jobs";
+import type { RemovalResult } from "../aws/carry-out/remove-routes";
+import { existingConnectionIds } from "../aws/read/find-connections";
+import { NotDecidedError } from "../aws/read/read-errors";
 import { settleWithConcurrency } from "../concurrency";
 import { changesOf, hasChanges } from "../decision/changes";
 import { isDead } from "../decision/dead";
 import { decide } from "../decision/decide";
+import type { SweepPass } from "../events/sweep-message";
 import { type OrphanRoute, planOrphanRemovals } from "../routes/orphan-routes";
 import { inAws } from "./carry-out-strategy";
 import {
@@ -15,7 +16,7 @@ import {
   type WorkflowContext,
 } from "./handle-connection";
 import { type Assignment, type Listing, targetKey } from "./sweep/assign";
-import { readSweep, type SweepPass, type SweepRead } from "./sweep/read-sweep";
+import { readSweep, type SweepRead } from "./sweep/read-sweep";
 import {
   bulkReadAt,
   factsFromSnapshot,

@@ -1,4 +1,4 @@
-import type { AuditPublisher } from "../aws/audit-publisher";
+import type { AuditPublisher } from "../aws/publish/audit-publisher";
 import { logger } from "../log";
 import type { DecisionRecord } from "./decision-record";
 import type { HandleResult } from "./handle-connection";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activePeeringsByVpc } from "../../shared/aws/read-active-peerings";
+import { activePeeringsByVpc } from "../../shared/aws/read/read-active-peerings";
 import { loadConfig } from "../../shared/config";
 import { changesOf } from "../../shared/decision/changes";
 import { decide } from "../../shared/decision/decide";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Outcome } from "../../shared/aws/carry-out";
+import type { Outcome } from "../../shared/aws/carry-out/jobs";
 import { chunks, groupBy } from "../../shared/collections";
 import type { PeeringConnection, RouteTable } from "../../shared/facts";
 import { assignConnections, type Listing } from "../../shared/workflow/sweep/assign";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Outcome } from "../../shared/aws/carry-out";
+import type { Outcome } from "../../shared/aws/carry-out/jobs";
 import { decide } from "../../shared/decision/decide";
 import type { Decision } from "../../shared/decision/decision";
 import type { DecisionFacts } from "../../shared/facts";

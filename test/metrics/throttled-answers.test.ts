@@ -11,8 +11,8 @@ const REGION = "us-east-1";
 
 async function setUp() {
   vi.resetModules();
-  const { AwsSessions } = await import("../../shared/aws/sessions");
-  const { throttledAnswers } = await import("../../shared/aws/throttled-answers");
+  const { AwsSessions } = await import("../../shared/aws/sessions/sessions");
+  const { throttledAnswers } = await import("../../shared/aws/sessions/throttled-answers");
   const world = new World({ homeAccount: ACCEPTER });
   world.addAccount(ACCEPTER).addAccount(PARTNER);
   const sessions = new AwsSessions({
@@ -47,7 +47,7 @@ describe("throttled answers", () => {
 
   it("counts an answer once, though both the client's stack and the paced client see it", async () => {
     const { countIfThrottled, countingThrottles, throttledAnswers } = await import(
-      "../../shared/aws/throttled-answers"
+      "../../shared/aws/sessions/throttled-answers"
     );
     const throttle = new EC2ServiceException({
       name: "RequestLimitExceeded",

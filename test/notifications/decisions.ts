@@ -1,4 +1,4 @@
-import type { Outcome } from "../../shared/aws/carry-out";
+import type { Outcome } from "../../shared/aws/carry-out/jobs";
 import { APPROVAL_TAG } from "../../shared/decision/approval-tag";
 import { decide } from "../../shared/decision/decide";
 import type { Decision } from "../../shared/decision/decision";

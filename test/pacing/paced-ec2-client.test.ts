@@ -7,9 +7,9 @@ import {
 } from "@aws-sdk/client-ec2";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PacedEC2Client } from "../../shared/aws/paced-ec2-client";
 import { DEFAULT_PACING } from "../../shared/aws/pacing/request-pacer";
-import { AwsSessions, EC2_CONNECTIONS } from "../../shared/aws/sessions";
+import { PacedEC2Client } from "../../shared/aws/sessions/paced-ec2-client";
+import { AwsSessions, EC2_CONNECTIONS } from "../../shared/aws/sessions/sessions";
 import { ManualClock, settle } from "./manual-clock";
 
 const HOME = "111111111111";

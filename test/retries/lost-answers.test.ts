@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ModelRequestHandler, World } from "../../model";
-import { AuditPublisher } from "../../shared/aws/audit-publisher";
-import { AwsSessions } from "../../shared/aws/sessions";
+import { AuditPublisher } from "../../shared/aws/publish/audit-publisher";
+import { AwsSessions } from "../../shared/aws/sessions/sessions";
 import { loadConfig } from "../../shared/config";
 import { logger } from "../../shared/log";
 import { loadPolicy } from "../../shared/policy/load-policy";

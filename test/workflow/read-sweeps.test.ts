@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { installModel, World } from "../../model";
-import { AwsSessions } from "../../shared/aws/sessions";
+import { AwsSessions } from "../../shared/aws/sessions/sessions";
 import { PolicySchema } from "../../shared/policy/schema";
 import { targetKey } from "../../shared/workflow/sweep/assign";
 import { readSweeps } from "../../shared/workflow/sweep/read-sweep";

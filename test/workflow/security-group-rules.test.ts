@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { installModel, World } from "../../model";
-import { authorizeRules, revokeRules } from "../../shared/aws/apply-rules";
-import type { Outcome } from "../../shared/aws/carry-out";
-import { AwsSessions } from "../../shared/aws/sessions";
+import { authorizeRules, revokeRules } from "../../shared/aws/carry-out/apply-rules";
+import type { Outcome } from "../../shared/aws/carry-out/jobs";
+import { AwsSessions } from "../../shared/aws/sessions/sessions";
 import { decide } from "../../shared/decision/decide";
 import type { PeeringConnection, SecurityGroup } from "../../shared/facts";
 import type { PlannedRevoke, PlannedRule } from "../../shared/security-groups/plan-rules";

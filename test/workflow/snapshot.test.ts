@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Outcome } from "../../shared/aws/carry-out";
-import type { RemovalResult } from "../../shared/aws/remove-routes";
+import type { Outcome } from "../../shared/aws/carry-out/jobs";
+import type { RemovalResult } from "../../shared/aws/carry-out/remove-routes";
 import type { PeeringConnection, RouteTable } from "../../shared/facts";
 import {
   type BulkRead,

@@ -1,4 +1,4 @@
-import { OutOfTimeError } from "../aws-errors";
+import { OutOfTimeError } from "./out-of-time-error";
 import { type PacingClock, systemClock } from "./pacing-clock";
 import { SendLane } from "./send-lane";
 import { type BucketShape, shareOf } from "./token-bucket";

@@ -1,7 +1,8 @@
+import type { ConnectionRef } from "../../events/connection-ref";
 import type { PeeringConnection } from "../../facts";
 import { isInRemit } from "../../policy/match-rule";
 import type { Policy } from "../../policy/schema";
-import { accepterNotNamed, type ConnectionRef } from "../read-for-decision";
+import { accepterNotNamed } from "../read-for-decision";
 import type { SweepTarget } from "../sweep-targets";
 
 /** One account-region's listing of its connections. */

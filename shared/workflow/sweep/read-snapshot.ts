@@ -4,8 +4,8 @@ import {
   readSecurityGroupsWhereReachable,
   readSubnetsWhereReachable,
   readTablesWhereReachable,
-} from "../../aws/read-facts";
-import type { AwsSessions } from "../../aws/sessions";
+} from "../../aws/read/read-facts";
+import type { AwsSessions } from "../../aws/sessions/sessions";
 import { settleWithConcurrency } from "../../concurrency";
 import type { GroupsRead, PeeringConnection, RouteTable, SecurityGroup, Subnet } from "../../facts";
 import type { SweepTarget } from "../sweep-targets";

@@ -1,10 +1,11 @@
 import type { VpcPeeringConnection } from "@aws-sdk/client-ec2";
-import { listConnections } from "../../aws/find-connections";
-import { activePeeringsByVpc, countActivePeerings } from "../../aws/read-active-peerings";
-import type { AwsSessions } from "../../aws/sessions";
-import { toPeeringConnection } from "../../aws/to-facts";
+import { listConnections } from "../../aws/read/find-connections";
+import { activePeeringsByVpc, countActivePeerings } from "../../aws/read/read-active-peerings";
+import { toPeeringConnection } from "../../aws/read/to-facts";
+import type { AwsSessions } from "../../aws/sessions/sessions";
 import { groupBy } from "../../collections";
 import { type Settled, settleWithConcurrency } from "../../concurrency";
+import type { SweepPass } from "../../events/sweep-message";
 import type { PeeringConnection } from "../../facts";
 import { readsSubnets } from "../../policy/reach";
 import type { Policy } from "../../policy/schema";
@@ -13,12 +14,6 @@ import type { SweepTarget } from "../sweep-targets";
 import { type Assignment, assignConnections, type Listing, targetKey } from "./assign";
 import { readSnapshot } from "./read-snapshot";
 import { type BulkRead, copySnapshot, type SweepSnapshot } from "./snapshot";
-
-/**
- * The full pass goes over every connection and the routes left behind; the pending pass, run more often,
- * only decides pending requests (those no event announces, and answers whose event was lost).
- */
-export type SweepPass = "full" | "pending";
 
 const LISTED_STATUSES: Record<SweepPass, string[]> = {
   full: ["pending-acceptance", "active", "deleted", "rejected", "expired", "failed"],

@@ -1,5 +1,5 @@
-import type { Outcome } from "../../aws/carry-out";
-import type { RemovalResult } from "../../aws/remove-routes";
+import type { Outcome } from "../../aws/carry-out/jobs";
+import type { RemovalResult } from "../../aws/carry-out/remove-routes";
 import type {
   DecisionFacts,
   PeeringConnection,

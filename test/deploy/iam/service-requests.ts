@@ -1,9 +1,10 @@
 // What each operation the code sends asks IAM for: the action, every resource it is authorized against,
 // and the request's context keys, in the situations the service sends it in. An operation found in the
 // code (operations-used.ts) without an entry here fails the suite: its grant would go untested.
-import { DETAIL_TYPES, EVENT_SOURCE } from "../../../shared/aws/audit-publisher";
+
 import type { Decision } from "../../../shared/decision/decision";
 import { decisionTags } from "../../../shared/decision/decision-tags";
+import { DETAIL_TYPES, EVENT_SOURCE } from "../../../shared/events/service-events";
 import { CONNECTION_TAG } from "../../../shared/security-groups/rule-key";
 import { MEMBER_ACCOUNT, OTHER_REGION, REQUESTER_ACCOUNT } from "./accounts";
 import {
@@ -112,7 +113,7 @@ const onRouteTable = (action: string, account: string): Request[] => [
   },
 ];
 
-/** The tag AuthorizeSecurityGroupIngress puts on each rule it creates (shared/aws/apply-rules.ts). */
+/** The tag AuthorizeSecurityGroupIngress puts on each rule it creates (shared/aws/carry-out/apply-rules.ts). */
 export const RULE_TAGS = { [CONNECTION_TAG]: "pcx-0a1b2c3d4e5f" };
 
 const onSecurityGroup = (action: string, account: string): Request => ({

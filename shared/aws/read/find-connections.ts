@@ -4,7 +4,7 @@ import {
   paginateDescribeVpcPeeringConnections,
   type VpcPeeringConnection,
 } from "@aws-sdk/client-ec2";
-import type { VpcRef } from "../events/lifecycle-event";
+import type { VpcRef } from "../../events/lifecycle-event";
 
 /**
  * Connections of one account and region in the given statuses, through the SDK's paginator. The

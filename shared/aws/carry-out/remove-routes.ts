@@ -1,8 +1,8 @@
 import { DeleteRouteCommand } from "@aws-sdk/client-ec2";
-import { isIpv6 } from "../cidr";
-import type { PlannedRemoval } from "../decision/decision";
-import { failureText, hasErrorCode } from "./error-code";
-import type { AwsSessions } from "./sessions";
+import { isIpv6 } from "../../cidr";
+import type { PlannedRemoval } from "../../routes/plan-removals";
+import { failureText, hasErrorCode } from "../error-code";
+import type { AwsSessions } from "../sessions/sessions";
 
 export type RemovalResult =
   | { route: PlannedRemoval; result: "removed" | "already absent" }

@@ -1,6 +1,6 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { chunks } from "../collections";
-import type { PeeringConnection } from "../facts";
+import { chunks } from "../../collections";
+import type { PeeringConnection } from "../../facts";
 import { listConnections } from "./find-connections";
 import { toPeeringConnection } from "./to-facts";
 

@@ -9,16 +9,17 @@ import type {
   SecurityGroupsRead,
   Subnet,
   SubnetsRead,
-} from "../facts";
-import { AccountNotNamedError, ConnectionNotFoundError, RoleAssumptionError } from "./aws-errors";
-import { errorCode, hasErrorCode } from "./error-code";
+} from "../../facts";
+import { errorCode, hasErrorCode } from "../error-code";
+import { AccountNotNamedError, RoleAssumptionError } from "../sessions/session-errors";
+import type { AwsSessions } from "../sessions/sessions";
+import { ConnectionNotFoundError } from "./read-errors";
 import {
   readRouteTablesByVpc,
   readSecurityGroupsByVpc,
   readSubnetsByVpc,
   readVpcCidrsById,
 } from "./read-in-bulk";
-import type { AwsSessions } from "./sessions";
 import { toPeeringConnection } from "./to-facts";
 import { type WaitBounds, waitForConnectionVisible } from "./waiters";
 

@@ -4,7 +4,7 @@ import {
   type VpcPeeringConnection,
 } from "@aws-sdk/client-ec2";
 import { createWaiter, WaiterState } from "@smithy/core/client";
-import { hasErrorCode } from "./error-code";
+import { hasErrorCode } from "../error-code";
 
 export interface WaitBounds {
   maxWaitSeconds: number;

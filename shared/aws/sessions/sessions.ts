@@ -2,9 +2,9 @@ import { Agent } from "node:https";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { HttpHandlerUserInput } from "@smithy/core/protocols";
-import { AccountNotNamedError, RoleAssumptionError } from "./aws-errors";
+import { DEFAULT_PACING, type PacerOptions, RequestPacer } from "../pacing/request-pacer";
 import { PacedEC2Client } from "./paced-ec2-client";
-import { DEFAULT_PACING, type PacerOptions, RequestPacer } from "./pacing/request-pacer";
+import { AccountNotNamedError, RoleAssumptionError } from "./session-errors";
 import { countingThrottles, EACH_ATTEMPT } from "./throttled-answers";
 
 export interface SessionOptions {

@@ -6,10 +6,10 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { Command, SmithyResolvedConfiguration } from "@smithy/core/client";
 import type { HttpHandlerOptions } from "@smithy/core/protocols";
-import { AwsCallError } from "./aws-call-error";
-import { errorCode } from "./error-code";
-import { operationName } from "./pacing/operation-name";
-import type { RequestPacer } from "./pacing/request-pacer";
+import { AwsCallError } from "../aws-call-error";
+import { errorCode } from "../error-code";
+import { operationName } from "../pacing/operation-name";
+import type { RequestPacer } from "../pacing/request-pacer";
 import { countIfThrottled } from "./throttled-answers";
 
 /** Where a client's calls count: EC2 throttles per account, region and action. */

@@ -1,19 +1,20 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
-import { chunks } from "../collections";
-import { settleWithConcurrency } from "../concurrency";
-import type { DecisionRecord } from "../workflow/decision-record";
-
-export const EVENT_SOURCE = "peering-autopilot";
-export const DETAIL_TYPES = {
-  decision: "Peering Decision",
-  routesChanged: "Peering Routes Changed",
-  reconcileSummary: "Peering Reconcile Summary",
-} as const;
+import { chunks } from "../../collections";
+import { settleWithConcurrency } from "../../concurrency";
+import { DETAIL_TYPES, EVENT_SOURCE } from "../../events/service-events";
 
 // PutEvents takes at most ten entries per call.
 const BATCH = 10;
 // Well under EventBridge's PutEvents rate in every region.
 const PUTS_IN_FLIGHT = 10;
+
+/** What the publisher reads of a decision record; the whole record is the event's detail. */
+export interface PublishedDecision {
+  connectionId: string;
+  rule?: string;
+  findings: readonly string[];
+  routes: { created: readonly object[]; removed: readonly object[] };
+}
 
 /** An audit event that EventBridge did not take. */
 export class PublishError extends Error {
@@ -41,7 +42,7 @@ export class AuditPublisher {
     }),
   ) {}
 
-  async publishDecisions(records: DecisionRecord[]): Promise<void> {
+  async publishDecisions(records: PublishedDecision[]): Promise<void> {
     await this.put(records.flatMap((record) => this.decisionEntries(record)));
   }
 
@@ -49,7 +50,7 @@ export class AuditPublisher {
     await this.put([this.entry(DETAIL_TYPES.reconcileSummary, summary)]);
   }
 
-  private decisionEntries(record: DecisionRecord): PutEventsRequestEntry[] {
+  private decisionEntries(record: PublishedDecision): PutEventsRequestEntry[] {
     const entries = [this.entry(DETAIL_TYPES.decision, { ...record, notify: record.findings.length > 0 })];
     const { created, removed } = record.routes;
     if (created.length > 0 || removed.length > 0) {

@@ -1,8 +1,8 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { NotificationTopic } from "../notifications/notify-config";
-import type { SnsMessage } from "../notifications/sns-message";
-import { AwsCallError } from "./aws-call-error";
-import { errorCode } from "./error-code";
+import type { NotificationTopic } from "../../notifications/notify-config";
+import type { SnsMessage } from "../../notifications/sns-message";
+import { AwsCallError } from "../aws-call-error";
+import { errorCode } from "../error-code";
 
 /** Publishes notifications to the service's SNS topic, one body per subscription protocol. */
 export class NotificationPublisher {

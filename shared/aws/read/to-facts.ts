@@ -17,8 +17,8 @@ import type {
   SecurityGroup,
   Subnet,
   TaggedRule,
-} from "../facts";
-import { CONNECTION_TAG, canonicalProtocol } from "../security-groups/rule-key";
+} from "../../facts";
+import { CONNECTION_TAG, canonicalProtocol } from "../../security-groups/rule-key";
 
 /** SDK shapes to plain facts: the only place that knows how EC2 spells things. */
 

@@ -1,7 +1,7 @@
 import { ModifyVpcPeeringConnectionOptionsCommand } from "@aws-sdk/client-ec2";
-import type { DnsChange } from "../decision/decision";
-import { failureText } from "./error-code";
-import type { AwsSessions } from "./sessions";
+import type { DnsChange } from "../../decision/decision";
+import { failureText } from "../error-code";
+import type { AwsSessions } from "../sessions/sessions";
 
 export type DnsResult =
   | { change: DnsChange; result: "enabled" | "present" }

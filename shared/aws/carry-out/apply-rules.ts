@@ -4,12 +4,12 @@ import {
   type IpPermission,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
-import { isIpv6 } from "../cidr";
-import { groupBy, type NonEmpty } from "../collections";
-import type { PlannedRevoke, PlannedRule } from "../security-groups/plan-rules";
-import { CONNECTION_TAG, ruleKey } from "../security-groups/rule-key";
-import { failureText, hasErrorCode } from "./error-code";
-import type { AwsSessions } from "./sessions";
+import { isIpv6 } from "../../cidr";
+import { groupBy, type NonEmpty } from "../../collections";
+import type { PlannedRevoke, PlannedRule } from "../../security-groups/plan-rules";
+import { CONNECTION_TAG, ruleKey } from "../../security-groups/rule-key";
+import { failureText, hasErrorCode } from "../error-code";
+import type { AwsSessions } from "../sessions/sessions";
 
 export type RuleResult =
   | { rule: PlannedRule; result: "created"; ruleId: string }

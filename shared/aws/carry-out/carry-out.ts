@@ -3,47 +3,19 @@ import {
   type EC2Client,
   RejectVpcPeeringConnectionCommand,
 } from "@aws-sdk/client-ec2";
-import { chunks, groupBy, type NonEmpty } from "../collections";
-import type { Decision } from "../decision/decision";
+import { chunks, groupBy, type NonEmpty } from "../../collections";
+import type { Decision } from "../../decision/decision";
+import { hasErrorCode } from "../error-code";
+import { connectionStatus } from "../read/find-connections";
+import { type WaitBounds, waitForConnectionsActive } from "../read/waiters";
+import type { AwsSessions } from "../sessions/sessions";
 import { applyRoutes, type RouteResult } from "./apply-routes";
 import { authorizeRules, type RevokeResult, type RuleResult, revokeRules } from "./apply-rules";
-import { ActivationTimeoutError } from "./aws-errors";
+import { ActivationTimeoutError } from "./carry-out-errors";
 import { type DnsResult, enableDns } from "./enable-dns";
-import { hasErrorCode } from "./error-code";
-import { connectionStatus } from "./find-connections";
+import type { CarriedOut, CarryOutOptions, DecisionToCarryOut, Job, Outcome } from "./jobs";
 import { type RemovalResult, removeRoutes } from "./remove-routes";
-import type { AwsSessions } from "./sessions";
 import { tagDecisions } from "./tag-decisions";
-import { type WaitBounds, waitForConnectionsActive } from "./waiters";
-
-export interface Outcome {
-  /** What was done to the connection itself. */
-  connection: "accepted" | "rejected" | "unchanged";
-  routes: RouteResult[];
-  removed: RemovalResult[];
-  dns: DnsResult[];
-  /** Present when the decision plans security-group rules. */
-  securityGroupRules?: { authorized: RuleResult[]; revoked: RevokeResult[] };
-  tagged: boolean;
-}
-
-export interface CarryOutOptions {
-  sessions: AwsSessions;
-  activeWait: WaitBounds;
-  now: Date;
-}
-
-/** One decision to carry out, with the tags its connection carries in the accepter account. */
-export interface DecisionToCarryOut {
-  decision: Decision;
-  currentTags: Record<string, string>;
-}
-
-/** What was done for one decision; `error` is why it stopped part way, if it did. */
-export interface CarriedOut {
-  outcome: Outcome;
-  error?: unknown;
-}
 
 /**
  * Carries decisions out in AWS: accept or reject in the accepter account and region; once a connection
@@ -84,12 +56,6 @@ export async function carryOutAll(
     options,
   );
   return jobs.map(({ outcome, error }) => ({ outcome, error }));
-}
-
-/** A decision on its way through carryOutAll. */
-export interface Job extends DecisionToCarryOut {
-  outcome: Outcome;
-  error?: unknown;
 }
 
 /** Runs one step of a job that has not failed yet; a failure is kept on the job, not thrown. */

@@ -1,7 +1,7 @@
 import { CreateTagsCommand } from "@aws-sdk/client-ec2";
-import { chunks } from "../collections";
-import { decisionTags } from "../decision/decision-tags";
-import type { CarryOutOptions, Job } from "./carry-out";
+import { chunks } from "../../collections";
+import { decisionTags } from "../../decision/decision-tags";
+import type { CarryOutOptions, Job } from "./jobs";
 
 // CreateTags takes up to 1,000 resources per call.
 const MAX_RESOURCES = 1000;

@@ -7,9 +7,9 @@ import {
   paginateDescribeSubnets,
   paginateDescribeVpcs,
 } from "@aws-sdk/client-ec2";
-import { chunks, groupBy } from "../collections";
-import type { GroupsRead, RouteTable, SecurityGroup, Subnet, TaggedRule } from "../facts";
-import { CONNECTION_TAG } from "../security-groups/rule-key";
+import { chunks, groupBy } from "../../collections";
+import type { GroupsRead, RouteTable, SecurityGroup, Subnet, TaggedRule } from "../../facts";
+import { CONNECTION_TAG } from "../../security-groups/rule-key";
 import { toRouteTable, toSecurityGroup, toSubnet, toTaggedRule, toVpcCidrs } from "./to-facts";
 
 // EC2 takes at most 200 values in one filter.

@@ -1,10 +1,10 @@
 import { CreateRouteCommand, DescribeRouteTablesCommand, type EC2Client } from "@aws-sdk/client-ec2";
-import { isIpv6 } from "../cidr";
-import type { PlannedRoute } from "../routes/plan-routes";
-import { findOwnRoute } from "../routes/route-conflict";
-import { failureText, hasErrorCode } from "./error-code";
-import type { AwsSessions } from "./sessions";
-import { toRouteTable } from "./to-facts";
+import { isIpv6 } from "../../cidr";
+import type { PlannedRoute } from "../../routes/plan-routes";
+import { findOwnRoute } from "../../routes/route-conflict";
+import { failureText, hasErrorCode } from "../error-code";
+import { toRouteTable } from "../read/to-facts";
+import type { AwsSessions } from "../sessions/sessions";
 
 export type RouteResult =
   | { route: PlannedRoute; result: "created" | "present" | "conflicting" }
