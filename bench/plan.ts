@@ -111,6 +111,14 @@ restore();
 const planned = plan.value;
 const passCalls = world.calls.slice(callsBeforePass);
 const did = (operation: string) => passCalls.filter((call) => call.operation === operation).length;
+/** What the pass's calls of an operation carried, summed (each call that did not fail). */
+const sentOf = (
+  operation: string,
+  count: (input: { IpPermissions?: unknown[]; SecurityGroupRuleIds?: string[] }) => number,
+) =>
+  passCalls
+    .filter((call) => call.operation === operation && call.error === undefined)
+    .reduce((n, call) => n + count(call.input as Parameters<typeof count>[0]), 0);
 const agreement = {
   accepts: [
     planned.connections.filter((c) => c.changes.connection === "accept").length,
@@ -128,6 +136,15 @@ const agreement = {
     planned.connections.reduce((n, c) => n + c.changes.removeRoutes.length, 0) +
       planned.orphanRoutes.removals.length,
     did("DeleteRoute"),
+  ],
+  // Rules, not calls: one AuthorizeSecurityGroupIngress carries a group's rules for a connection.
+  rulesOpened: [
+    planned.connections.reduce((n, c) => n + (c.changes.securityGroupRules?.create.length ?? 0), 0),
+    sentOf("AuthorizeSecurityGroupIngress", (input) => input.IpPermissions?.length ?? 0),
+  ],
+  rulesRevoked: [
+    planned.connections.reduce((n, c) => n + (c.changes.securityGroupRules?.revoke.length ?? 0), 0),
+    sentOf("RevokeSecurityGroupIngress", (input) => input.SecurityGroupRuleIds?.length ?? 0),
   ],
 };
 // The CLI asks STS who the caller is, once, to know which account its own credentials serve.
