@@ -153,4 +153,16 @@ export interface DecisionFacts {
    * request. Absent: its quota is not checked.
    */
   accepterActivePeerings?: number;
+  /**
+   * What decisions made earlier in the same pass create before this one is carried out (a pass carries a
+   * phase's decisions out together): routes by route table id, inbound rules by `sg-… IPv4` or
+   * `sg-… IPv6`. Counted against the quotas with what the tables and groups hold, so that two
+   * connections cannot together fill a table or a group past its quota. Absent: nothing is planned.
+   */
+  plannedMeanwhile?: PlannedMeanwhile;
+}
+
+export interface PlannedMeanwhile {
+  routes: Record<string, number>;
+  rules: Record<string, number>;
 }

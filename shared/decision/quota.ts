@@ -19,16 +19,18 @@ export function requestOverQuota(
   const { quotas } = facts;
   if (!quotas) return [];
   const tables = tablesWritten(facts, plan)
-    .filter(({ holds, creates }) => holds + creates.length > quotas.routesPerTable)
+    .filter(({ holds, meanwhile, creates }) => holds + meanwhile + creates.length > quotas.routesPerTable)
     .map(
-      ({ where, holds, creates }) =>
-        `route table ${where} holds ${count(holds, "route")}; this request adds ${creates.length}, over the quota of ${quotas.routesPerTable}`,
+      ({ where, holds, meanwhile, creates }) =>
+        `route table ${where} ${held(holds, meanwhile, "route")}; this request adds ${creates.length}, over the quota of ${quotas.routesPerTable}`,
     );
   const groups = groupsWritten(facts, rules)
-    .filter(({ holds, creates }) => holds + creates.length > quotas.rulesPerSecurityGroup)
+    .filter(
+      ({ holds, meanwhile, creates }) => holds + meanwhile + creates.length > quotas.rulesPerSecurityGroup,
+    )
     .map(
-      ({ where, family, holds, creates }) =>
-        `security group ${where} holds ${count(holds, `${family} inbound rule`)}; this request adds ${creates.length}, over the quota of ${quotas.rulesPerSecurityGroup}`,
+      ({ where, family, holds, meanwhile, creates }) =>
+        `security group ${where} ${held(holds, meanwhile, `${family} inbound rule`)}; this request adds ${creates.length}, over the quota of ${quotas.rulesPerSecurityGroup}`,
     );
   const active = facts.accepterActivePeerings;
   if (active === undefined || active + 1 <= quotas.activePeeringsPerVpc) return [...tables, ...groups];
@@ -54,13 +56,13 @@ export function fitToRouteQuota(
   if (quota === undefined) return { plan, reasons: [] };
   const left = new Set<PlannedRoute>();
   const reasons: string[] = [];
-  for (const { where, holds, creates } of tablesWritten(facts, plan)) {
-    const room = Math.max(0, quota - holds);
+  for (const { where, holds, meanwhile, creates } of tablesWritten(facts, plan)) {
+    const room = Math.max(0, quota - holds - meanwhile);
     if (creates.length <= room) continue;
     const notCreated = creates.slice(room);
     for (const route of notCreated) left.add(route);
     reasons.push(
-      `route table ${where} holds ${count(holds, "route")} and has room for ${room} of the ${creates.length} this connection needs (quota ${quota}): not created: ${notCreated.map((r) => r.destination).join(", ")}`,
+      `route table ${where} ${held(holds, meanwhile, "route")} and has room for ${room} of the ${creates.length} this connection needs (quota ${quota}): not created: ${notCreated.map((r) => r.destination).join(", ")}`,
     );
   }
   return { plan: plan.filter((route) => !left.has(route)), reasons };
@@ -79,13 +81,13 @@ export function fitToRuleQuota(
   if (quota === undefined || rules === undefined) return { rules, reasons: [] };
   const left = new Set<PlannedRule>();
   const reasons: string[] = [];
-  for (const { where, family, holds, creates } of groupsWritten(facts, rules.plan)) {
-    const room = Math.max(0, quota - holds);
+  for (const { where, family, holds, meanwhile, creates } of groupsWritten(facts, rules.plan)) {
+    const room = Math.max(0, quota - holds - meanwhile);
     if (creates.length <= room) continue;
     const notCreated = creates.slice(room);
     for (const rule of notCreated) left.add(rule);
     reasons.push(
-      `security group ${where} holds ${count(holds, `${family} inbound rule`)} and has room for ${room} of the ${creates.length} this connection needs (quota ${quota}): not opened: ${notCreated.map(ruleText).join(", ")}`,
+      `security group ${where} ${held(holds, meanwhile, `${family} inbound rule`)} and has room for ${room} of the ${creates.length} this connection needs (quota ${quota}): not opened: ${notCreated.map(ruleText).join(", ")}`,
     );
   }
   return { rules: { ...rules, plan: rules.plan.filter((rule) => !left.has(rule)) }, reasons };
@@ -96,6 +98,8 @@ interface TableWritten {
   where: string;
   /** Routes the table holds now, local routes aside (AWS does not count them). */
   holds: number;
+  /** Routes earlier decisions of the same pass create in it. */
+  meanwhile: number;
   /** The routes the plan creates in it, in plan order. */
   creates: NonEmpty<PlannedRoute>;
 }
@@ -108,7 +112,8 @@ function tablesWritten(facts: DecisionFacts, plan: PlannedRoute[]): TableWritten
     const read = side === "accepter" ? facts.accepterRouteTables : facts.requesterRouteTables;
     const table = read.readable ? read.tables.find((t) => t.id === routeTableId) : undefined;
     const holds = table?.routes.filter((route) => route.target !== "local").length ?? 0;
-    return { where: `${routeTableId} (${account} ${region})`, holds, creates: routes };
+    const meanwhile = facts.plannedMeanwhile?.routes[routeTableId] ?? 0;
+    return { where: `${routeTableId} (${account} ${region})`, holds, meanwhile, creates: routes };
   });
 }
 
@@ -118,6 +123,8 @@ interface GroupWritten {
   family: Family;
   /** Inbound rules the group holds now that count against this family's quota. */
   holds: number;
+  /** Rules of this family earlier decisions of the same pass open in it. */
+  meanwhile: number;
   /** The rules of this family the plan opens in it, in plan order. */
   creates: NonEmpty<PlannedRule>;
 }
@@ -126,15 +133,21 @@ type Family = "IPv4" | "IPv6";
 
 function groupsWritten(facts: DecisionFacts, rules: PlannedRule[]): GroupWritten[] {
   const creates = rules.filter((rule) => rule.status === "create");
-  const byGroup = groupBy(creates, (rule) => `${rule.side} ${rule.groupId} ${familyOf(rule.cidr)}`);
+  const byGroup = groupBy(creates, (rule) => `${rule.side} ${ruleQuotaKey(rule.groupId, rule.cidr)}`);
   return [...byGroup.values()].map((opened) => {
     const [{ side, groupId, account, region, cidr }] = opened;
     const family = familyOf(cidr);
     const read = side === "accepter" ? facts.accepterSecurityGroups : facts.requesterSecurityGroups;
     const group = read?.readable ? read.groups.find((g) => g.id === groupId) : undefined;
     const holds = group?.ingress.filter((rule) => countsFor(rule, family)).length ?? 0;
-    return { where: `${groupId} (${account} ${region})`, family, holds, creates: opened };
+    const meanwhile = facts.plannedMeanwhile?.rules[ruleQuotaKey(groupId, cidr)] ?? 0;
+    return { where: `${groupId} (${account} ${region})`, family, holds, meanwhile, creates: opened };
   });
+}
+
+/** Where a rule counts against a group's quota: the group and the family of its source. */
+export function ruleQuotaKey(groupId: string, cidr: string): string {
+  return `${groupId} ${familyOf(cidr)}`;
 }
 
 function familyOf(cidr: string): Family {
@@ -149,6 +162,11 @@ function countsFor(rule: IngressRule, family: Family): boolean {
 function ruleText(rule: PlannedRule): string {
   const ports = rule.fromPort === rule.toPort ? `${rule.fromPort}` : `${rule.fromPort}-${rule.toPort}`;
   return `${rule.protocol} ${ports} from ${rule.cidr}`;
+}
+
+function held(holds: number, meanwhile: number, noun: string): string {
+  const now = `holds ${count(holds, noun)}`;
+  return meanwhile > 0 ? `${now} (and this pass creates ${meanwhile} more)` : now;
 }
 
 function count(n: number, noun: string): string {

@@ -19,9 +19,11 @@ import { type Assignment, type Listing, targetKey } from "./sweep/assign";
 import { readSweep, type SweepRead } from "./sweep/read-sweep";
 import {
   bulkReadAt,
+  clearPlanned,
   factsFromSnapshot,
   recordAccepted,
   recordChanges,
+  recordPlanned,
   recordRemovals,
   type SweepSnapshot,
 } from "./sweep/snapshot";
@@ -175,8 +177,10 @@ async function decideAndCarryOut(
       results.push({ target, result: { kind: "failed", ref, failure } });
     } else {
       const decision = decide(read.facts, ctx.policy);
-      // The next request to the same VPC is checked against the count this accept leaves.
+      // The next request to the same VPC is checked against the count this accept leaves, and the next
+      // decision writing to the same tables and groups against what this one creates there.
       if (decision.action === "accept" && decision.mode === "enforce") recordAccepted(snapshot, connection);
+      recordPlanned(snapshot, decision);
       decided.push({ target, decision, currentTags: connection.tags });
     }
   }
@@ -185,6 +189,7 @@ async function decideAndCarryOut(
     activeWait: ctx.waits.active,
     now: ctx.now(),
   });
+  clearPlanned(snapshot);
   decided.forEach(({ target, decision }, i) => {
     // carryOutAll answers one result per decision given.
     const done = carried[i] as CarriedOut;

@@ -496,3 +496,55 @@ describe("quotas: inbound rules per security group, counted apart for IPv4 and I
     expect(decide(unchecked, OPENING).action).toBe("accept");
   });
 });
+
+describe("quotas: what earlier decisions of the same pass create counts as held", () => {
+  const SG = "sg-000000000000000a1";
+  const OPENING = policy([
+    {
+      ...RULE,
+      securityGroups: { accepter: { ids: [SG] }, ingress: [{ protocol: "tcp", ports: [443, 8443] }] },
+    },
+  ]);
+  const withMeanwhile = (
+    base: DecisionFacts,
+    routes: Record<string, number>,
+    rules: Record<string, number> = {},
+  ) => ({
+    ...base,
+    plannedMeanwhile: { routes, rules },
+  });
+
+  it("rejects a request whose table the pass fills first, and names what the pass creates", () => {
+    const roomFor1 = quotaFacts(tables({ accepterMain: 3 }));
+    expect(decide(roomFor1, POLICY).action).toBe("accept");
+
+    const filled = decide(withMeanwhile(roomFor1, { [A_MAIN]: 1 }), POLICY);
+    expect(filled).toMatchObject({ action: "reject", findings: ["rejected", "quota"] });
+    expect(filled.reasons).toContain(
+      `route table ${A_MAIN} (111111111111 us-east-1) holds 4 routes (and this pass creates 1 more); this request adds 1, over the quota of 5`,
+    );
+    // Another table's plans take no room here.
+    expect(decide(withMeanwhile(roomFor1, { [R_MAIN]: 2 }), POLICY).action).toBe("accept");
+  });
+
+  it("cuts an active connection's rules to what the group has left after the pass's own", () => {
+    const group = groupWith(SG, {
+      ingress: Array.from({ length: 57 }, (_, i) => `tcp 22 192.168.${i}.0/24`),
+    });
+    const base = quotaFacts(
+      { status: "active", accepterGroups: [group], requesterGroups: [] },
+      { routesPerTable: 500, rulesPerSecurityGroup: 60 },
+    );
+    expect(decide(base, OPENING).securityGroupRules?.plan).toHaveLength(2);
+
+    const cut = decide(withMeanwhile(base, {}, { [`${SG} IPv4`]: 2 }), OPENING);
+    expect(cut.securityGroupRules?.plan.map((r) => r.fromPort)).toEqual([443]);
+    expect(cut.reasons).toContain(
+      `security group ${SG} (111111111111 us-east-1) holds 57 IPv4 inbound rules (and this pass creates 2 more) and has room for 1 of the 2 this connection needs (quota 60): not opened: tcp 8443 from 10.20.0.0/16`,
+    );
+    // IPv6 plans take no IPv4 room.
+    expect(
+      decide(withMeanwhile(base, {}, { [`${SG} IPv6`]: 10 }), OPENING).securityGroupRules?.plan,
+    ).toHaveLength(2);
+  });
+});

@@ -234,6 +234,36 @@ describe("an active connection whose route table is full", () => {
   });
 });
 
+describe("two connections of one pass writing into the same nearly full table", () => {
+  const service = useService(withBusyTable(ROUTES_PER_TABLE - 2), {
+    policy: POLICY,
+    env: { EVENT_BUS_NAME: "peering-autopilot-test" },
+  });
+  useQuotaEnv();
+
+  it("counts what the first creates: the second gets what is left, and no call meets RouteLimitExceeded", async () => {
+    const world = service.world();
+    const { shared, busy } = service.ids();
+    const [first, second] = [["10.22.0.0/16"], ["10.23.0.0/16", "10.24.0.0/16"]].map((cidrs) => {
+      const vpc = world.addVpc({ ownerId: REQUESTER, region: "us-east-1", cidrs });
+      return world.addPeering({ requesterVpcId: vpc, accepterVpcId: shared, status: "active" });
+    });
+    const start = world.published.length;
+
+    const summary = (await service.run("reconcile")) as ReconcileSummary;
+
+    expect(summary).toMatchObject({ actions: { maintain: 2 }, failed: 0, errors: [] });
+    expect(world.calls.filter((c) => c.error === "RouteLimitExceeded")).toEqual([]);
+    expect(pcxRoutes(world, busy)).toEqual([`10.22.0.0/16 -> ${first}`, `10.23.0.0/16 -> ${second}`]);
+    const decided = decisionsFrom(world, start).find((d) => d.detail.connectionId === second);
+    expect(decided?.detail.reasons).toEqual(
+      expect.arrayContaining([
+        `route table ${busy} (${ACCEPTER} us-east-1) holds 3 routes (and this pass creates 1 more) and has room for 1 of the 2 this connection needs (quota 5): not created: 10.24.0.0/16`,
+      ]),
+    );
+  });
+});
+
 describe("a security group near its quota of inbound rules", () => {
   const OPENING = `
 version: 1

@@ -1,17 +1,20 @@
 import { describe, expect, it } from "vitest";
 import type { Outcome } from "../../shared/aws/carry-out/jobs";
 import type { RemovalResult } from "../../shared/aws/carry-out/remove-routes";
+import { decide } from "../../shared/decision/decide";
 import type { PeeringConnection, RouteTable } from "../../shared/facts";
 import {
   type BulkRead,
+  clearPlanned,
   copySnapshot,
   factsFromSnapshot,
   recordAccepted,
   recordChanges,
+  recordPlanned,
   recordRemovals,
   type SweepSnapshot,
 } from "../../shared/workflow/sweep/snapshot";
-import { route, table } from "../helpers/facts";
+import { policy, route, table } from "../helpers/facts";
 
 const READ_AT = new Date("2026-12-01T10:00:00Z");
 
@@ -281,5 +284,49 @@ describe("copySnapshot: one read, a snapshot for each plan", () => {
     expect(copy.tables.get(HUB_KEY)).toEqual(unreadable("no role"));
     expect(copy.tables.get(SPOKE_KEY)).toBe(original.tables.get(SPOKE_KEY));
     expect(copy.accepterCidrs).toEqual(original.accepterCidrs);
+  });
+});
+
+describe("recordPlanned and clearPlanned: what a phase creates before it is carried out", () => {
+  const QUOTAS = { routesPerTable: 500, activePeeringsPerVpc: 50, rulesPerSecurityGroup: 60 };
+  const decided = (mode: "enforce" | "report") => {
+    const facts = factsFromSnapshot(snapshot(), PCX, READ_AT, QUOTAS);
+    if ("error" in facts) throw facts.error;
+    const rule = {
+      name: "spokes",
+      mode,
+      accepter: { accounts: [HUB.account] },
+      requester: { accounts: [SPOKE.account], cidrs: ["10.0.0.0/8"] },
+    };
+    return decide(facts.facts, policy([rule]));
+  };
+  const plannedIn = (state: SweepSnapshot) => {
+    const facts = factsFromSnapshot(state, PCX, READ_AT, QUOTAS);
+    if ("error" in facts) throw facts.error;
+    return facts.facts.plannedMeanwhile;
+  };
+
+  it("counts an enforced decision's routes per table for the next decision, until the phase is carried out", () => {
+    const state = snapshot();
+    expect(plannedIn(state)).toBeUndefined();
+
+    recordPlanned(state, decided("enforce"));
+    recordPlanned(state, decided("enforce"));
+
+    expect(plannedIn(state)).toEqual({
+      routes: { "rtb-hub-main": 2, "rtb-hub-apps": 2, "rtb-spoke": 4 },
+      rules: {},
+    });
+    // Without quotas nothing is checked, so nothing is said.
+    const unchecked = factsFromSnapshot(state, PCX, READ_AT);
+    expect("facts" in unchecked ? unchecked.facts.plannedMeanwhile : "failed").toBeUndefined();
+    clearPlanned(state);
+    expect(plannedIn(state)).toBeUndefined();
+  });
+
+  it("counts nothing for a decision in report mode, which creates nothing", () => {
+    const state = snapshot();
+    recordPlanned(state, decided("report"));
+    expect(plannedIn(state)).toBeUndefined();
   });
 });

@@ -9,12 +9,12 @@ import { hasErrorCode } from "../error-code";
 import { connectionStatus } from "../read/find-connections";
 import { type WaitBounds, waitForConnectionsActive } from "../read/waiters";
 import type { AwsSessions } from "../sessions/sessions";
-import { applyRoutes, type RouteResult } from "./apply-routes";
-import { authorizeRules, type RevokeResult, type RuleResult, revokeRules } from "./apply-rules";
+import { applyRoutes } from "./apply-routes";
+import { authorizeRules, revokeRules } from "./apply-rules";
 import { ActivationTimeoutError } from "./carry-out-errors";
-import { type DnsResult, enableDns } from "./enable-dns";
+import { enableDns } from "./enable-dns";
 import type { CarriedOut, CarryOutOptions, DecisionToCarryOut, Job, Outcome } from "./jobs";
-import { type RemovalResult, removeRoutes } from "./remove-routes";
+import { removeRoutes } from "./remove-routes";
 import { tagDecisions } from "./tag-decisions";
 
 /**

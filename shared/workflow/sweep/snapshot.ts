@@ -1,8 +1,12 @@
 import type { Outcome } from "../../aws/carry-out/jobs";
 import type { RemovalResult } from "../../aws/carry-out/remove-routes";
+import { changesOf } from "../../decision/changes";
+import type { Decision } from "../../decision/decision";
+import { ruleQuotaKey } from "../../decision/quota";
 import type {
   DecisionFacts,
   PeeringConnection,
+  PlannedMeanwhile,
   Quotas,
   RouteTable,
   RouteTablesRead,
@@ -37,6 +41,8 @@ export interface SweepSnapshot {
   activePeerings?: Map<string, BulkRead<Map<string, number>>>;
   /** Both sides' security groups (by VPC), read only when a rule opens security groups. */
   securityGroups?: Map<string, BulkRead<Map<string, SecurityGroup[]>>>;
+  /** What the phase being decided will create, until it is carried out (see recordPlanned). */
+  plannedMeanwhile?: PlannedMeanwhile;
 }
 
 /**
@@ -88,6 +94,7 @@ export function factsFromSnapshot(
       readAt: readAt.toISOString(),
       ...(quotas && { quotas }),
       ...(peerings?.kind === "read" && { accepterActivePeerings: peerings.count }),
+      ...(quotas && snapshot.plannedMeanwhile && { plannedMeanwhile: snapshot.plannedMeanwhile }),
     },
   };
 }
@@ -189,6 +196,31 @@ export function recordAccepted(snapshot: SweepSnapshot, connection: PeeringConne
     const read = snapshot.activePeerings?.get(targetKey(side));
     if (read?.kind === "read") read.value.set(side.vpcId, (read.value.get(side.vpcId) ?? 0) + 1);
   }
+}
+
+/**
+ * Records in the snapshot what an enforced decision will create, before the phase is carried out, so
+ * that the next decision of the phase counts it against the same tables' and groups' quotas.
+ * clearPlanned forgets it once the phase is carried out: recordChanges then records what was made.
+ */
+export function recordPlanned(snapshot: SweepSnapshot, decision: Decision): void {
+  if (decision.mode !== "enforce") return;
+  const { createRoutes, securityGroupRules } = changesOf(decision);
+  const rules = securityGroupRules?.create ?? [];
+  if (createRoutes.length === 0 && rules.length === 0) return;
+  const planned = snapshot.plannedMeanwhile ?? { routes: {}, rules: {} };
+  snapshot.plannedMeanwhile = planned;
+  for (const { routeTableId } of createRoutes) {
+    planned.routes[routeTableId] = (planned.routes[routeTableId] ?? 0) + 1;
+  }
+  for (const { groupId, cidr } of rules) {
+    const key = ruleQuotaKey(groupId, cidr);
+    planned.rules[key] = (planned.rules[key] ?? 0) + 1;
+  }
+}
+
+export function clearPlanned(snapshot: SweepSnapshot): void {
+  delete snapshot.plannedMeanwhile;
 }
 
 /** Records in the snapshot the routes one carried-out decision made and removed. */
