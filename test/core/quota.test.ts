@@ -527,6 +527,39 @@ describe("quotas: what earlier decisions of the same pass create counts as held"
     expect(decide(withMeanwhile(roomFor1, { [R_MAIN]: 2 }), POLICY).action).toBe("accept");
   });
 
+  it("cuts an active connection's routes to what the table has left after the pass's own", () => {
+    const facts = quotaFacts({
+      ...tables({ accepterMain: 1 }),
+      status: "active",
+      requesterCidrs: ["10.20.0.0/16", "10.21.0.0/16"],
+    });
+    expect(planOf(decide(facts, POLICY))).toContain(`${A_MAIN} 10.21.0.0/16 create`);
+
+    // Main holds 2 of 5; the pass creates 2 more there first: room for 1 of the 2.
+    const cut = decide(withMeanwhile(facts, { [A_MAIN]: 2 }), POLICY);
+    expect(planOf(cut)).toContain(`${A_MAIN} 10.20.0.0/16 create`);
+    expect(planOf(cut)).not.toContain(`${A_MAIN} 10.21.0.0/16 create`);
+    expect(cut.reasons).toContain(
+      `route table ${A_MAIN} (111111111111 us-east-1) holds 2 routes (and this pass creates 2 more) and has room for 1 of the 2 this connection needs (quota 5): not created: 10.21.0.0/16`,
+    );
+  });
+
+  it("rejects a request whose group the pass fills first", () => {
+    const group = groupWith(SG, {
+      ingress: Array.from({ length: 57 }, (_, i) => `tcp 22 192.168.${i}.0/24`),
+    });
+    const base = quotaFacts(
+      { accepterGroups: [group], requesterGroups: [] },
+      { routesPerTable: 500, rulesPerSecurityGroup: 60 },
+    );
+    expect(decide(base, OPENING).action).toBe("accept");
+    const filled = decide(withMeanwhile(base, {}, { [`${SG} IPv4`]: 2 }), OPENING);
+    expect(filled.action).toBe("reject");
+    expect(filled.reasons).toContain(
+      `security group ${SG} (111111111111 us-east-1) holds 57 IPv4 inbound rules (and this pass creates 2 more); this request adds 2, over the quota of 60`,
+    );
+  });
+
   it("cuts an active connection's rules to what the group has left after the pass's own", () => {
     const group = groupWith(SG, {
       ingress: Array.from({ length: 57 }, (_, i) => `tcp 22 192.168.${i}.0/24`),
