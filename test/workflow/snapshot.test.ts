@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Outcome } from "../../shared/aws/carry-out/jobs";
 import type { RemovalResult } from "../../shared/aws/carry-out/remove-routes";
 import { decide } from "../../shared/decision/decide";
-import type { PeeringConnection, RouteTable } from "../../shared/facts";
+import type { PeeringConnection, RouteTable, SecurityGroup, Subnet } from "../../shared/facts";
 import {
   type BulkRead,
   clearPlanned,
@@ -328,5 +328,93 @@ describe("recordPlanned and clearPlanned: what a phase creates before it is carr
     const state = snapshot();
     recordPlanned(state, decided("report"));
     expect(plannedIn(state)).toBeUndefined();
+  });
+});
+
+describe("factsFromSnapshot: subnets, security groups and peering counts", () => {
+  const QUOTAS = { routesPerTable: 500, activePeeringsPerVpc: 50, rulesPerSecurityGroup: 60 };
+  const PENDING: PeeringConnection = { ...PCX, status: "pending-acceptance" };
+  const SUBNET = { id: "subnet-1", cidrs: ["10.1.0.0/24"], tags: { Tier: "app" } };
+  const GROUP: SecurityGroup = { id: "sg-1", tags: {}, ingress: [], tagged: [] };
+  const sides = <T>(hub: BulkRead<Map<string, T[]>>, spoke: BulkRead<Map<string, T[]>>) =>
+    new Map([
+      [HUB_KEY, hub],
+      [SPOKE_KEY, spoke],
+    ]);
+  const subnetsRead = read(new Map<string, Subnet[]>([["vpc-spoke", [SUBNET]]]));
+  const groupsRead = read(new Map<string, SecurityGroup[]>([["vpc-hub", [GROUP]]]));
+
+  const noSubnets = read(new Map<string, Subnet[]>());
+  const noGroups = read(new Map<string, SecurityGroup[]>());
+  it.each([
+    ["the accepter's subnets", { subnets: sides<Subnet>(failed("throttled"), subnetsRead) }],
+    ["the requester's subnets", { subnets: sides<Subnet>(noSubnets, failed("throttled")) }],
+    ["the accepter's groups", { securityGroups: sides<SecurityGroup>(failed("throttled"), noGroups) }],
+    ["the requester's groups", { securityGroups: sides<SecurityGroup>(groupsRead, failed("throttled")) }],
+  ])("is the read's own error when %s failed for now", (_, extra: Partial<SweepSnapshot>) => {
+    expect(factsFromSnapshot({ ...snapshot(), ...extra }, PCX, READ_AT)).toEqual({
+      error: new Error("throttled"),
+    });
+  });
+
+  it("gives each side's subnets and groups by VPC, and says why a side could not be read", () => {
+    const state = {
+      ...snapshot(),
+      subnets: sides(unreadable("no role for subnets"), subnetsRead),
+      securityGroups: sides(groupsRead, unreadable("no role for groups")),
+    };
+    const result = factsFromSnapshot(state, PCX, READ_AT);
+    expect("facts" in result && result.facts).toMatchObject({
+      accepterSubnets: { readable: false, reason: "no role for subnets" },
+      requesterSubnets: { readable: true, subnets: [SUBNET] },
+      accepterSecurityGroups: { readable: true, groups: [GROUP] },
+      requesterSecurityGroups: { readable: false, reason: "no role for groups" },
+    });
+    // Not read at all: absent, not empty.
+    const plain = factsFromSnapshot(snapshot(), PCX, READ_AT);
+    expect("facts" in plain && Object.keys(plain.facts)).not.toContain("accepterSubnets");
+    expect("facts" in plain && Object.keys(plain.facts)).not.toContain("accepterSecurityGroups");
+  });
+
+  it("counts the accepter VPC's active connections for a pending request only, when quotas are checked", () => {
+    const counted = { ...snapshot(), activePeerings: new Map([[HUB_KEY, read(new Map([["vpc-hub", 3]]))]]) };
+    const peeringsOf = (state: SweepSnapshot, connection: PeeringConnection, quotas = QUOTAS) => {
+      const result = factsFromSnapshot(state, connection, READ_AT, quotas);
+      if ("error" in result) throw result.error;
+      return result.facts.accepterActivePeerings;
+    };
+    expect(peeringsOf(counted, PENDING)).toBe(3);
+    expect(peeringsOf(counted, PCX)).toBeUndefined();
+    const unread = { ...snapshot(), activePeerings: new Map([[HUB_KEY, unreadable("no listing")]]) };
+    expect(peeringsOf(unread, PENDING)).toBeUndefined();
+    const throttled = { ...snapshot(), activePeerings: new Map([[HUB_KEY, failed("listing throttled")]]) };
+    expect(factsFromSnapshot(throttled, PENDING, READ_AT, QUOTAS)).toEqual({
+      error: new Error("listing throttled"),
+    });
+    expect(peeringsOf(snapshot(), PENDING)).toBeUndefined();
+  });
+
+  it("copies the groups so that one plan's rules stay out of the other's copy", () => {
+    const original = {
+      ...snapshot(),
+      securityGroups: sides(read(new Map([["vpc-hub", [structuredClone(GROUP)]]])), read(new Map())),
+    };
+    const copy = copySnapshot(original);
+    const groupIn = (state: SweepSnapshot) => {
+      const groups = state.securityGroups?.get(HUB_KEY);
+      if (groups?.kind !== "read") throw new Error("groups not read");
+      return groups.value.get("vpc-hub")?.[0];
+    };
+    groupIn(copy)?.ingress.push({ protocol: "tcp", fromPort: 443, toPort: 443, cidr: "10.1.0.0/16" });
+    groupIn(copy)?.tagged.push({
+      id: "sgr-1",
+      connectionId: "pcx-1",
+      protocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidr: "10.1.0.0/16",
+    });
+    expect(groupIn(original)).toEqual(GROUP);
+    expect(groupIn(copy)?.ingress).toHaveLength(1);
   });
 });
