@@ -324,6 +324,40 @@ describe("recordPlanned and clearPlanned: what a phase creates before it is carr
     expect(plannedIn(state)).toBeUndefined();
   });
 
+  it("counts the rules an enforced decision opens per group and family", () => {
+    const state: SweepSnapshot = {
+      ...snapshot(),
+      securityGroups: new Map([
+        [
+          HUB_KEY,
+          read(
+            new Map([["vpc-hub", [{ id: "sg-hub", tags: { Peering: "spokes" }, ingress: [], tagged: [] }]]]),
+          ),
+        ],
+        [SPOKE_KEY, read(new Map<string, SecurityGroup[]>())],
+      ]),
+    };
+    const facts = factsFromSnapshot(state, PCX, READ_AT, QUOTAS);
+    if ("error" in facts) throw facts.error;
+    const opening = decide(
+      facts.facts,
+      policy([
+        {
+          name: "spokes",
+          accepter: { accounts: [HUB.account] },
+          requester: { accounts: [SPOKE.account], cidrs: ["10.0.0.0/8"] },
+          securityGroups: {
+            accepter: { tags: { Peering: "spokes" } },
+            ingress: [{ protocol: "tcp", ports: [443, 5432] }],
+          },
+        },
+      ]),
+    );
+    recordPlanned(state, opening);
+    recordPlanned(state, opening);
+    expect(plannedIn(state)?.rules).toEqual({ "sg-hub IPv4": 4 });
+  });
+
   it("counts nothing for a decision in report mode, which creates nothing", () => {
     const state = snapshot();
     recordPlanned(state, decided("report"));
@@ -395,11 +429,26 @@ describe("factsFromSnapshot: subnets, security groups and peering counts", () =>
   });
 
   it("copies the groups so that one plan's rules stay out of the other's copy", () => {
+    const held = {
+      ...GROUP,
+      ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidr: "192.168.0.0/16" }],
+      tagged: [
+        {
+          id: "sgr-0",
+          connectionId: "pcx-0",
+          protocol: "tcp",
+          fromPort: 80,
+          toPort: 80,
+          cidr: "10.1.0.0/16",
+        },
+      ],
+    };
     const original = {
       ...snapshot(),
-      securityGroups: sides(read(new Map([["vpc-hub", [structuredClone(GROUP)]]])), read(new Map())),
+      securityGroups: sides(read(new Map([["vpc-hub", [structuredClone(held)]]])), read(new Map())),
     };
     const copy = copySnapshot(original);
+    expect(copy).toEqual(original);
     const groupIn = (state: SweepSnapshot) => {
       const groups = state.securityGroups?.get(HUB_KEY);
       if (groups?.kind !== "read") throw new Error("groups not read");
@@ -414,7 +463,7 @@ describe("factsFromSnapshot: subnets, security groups and peering counts", () =>
       toPort: 443,
       cidr: "10.1.0.0/16",
     });
-    expect(groupIn(original)).toEqual(GROUP);
-    expect(groupIn(copy)?.ingress).toHaveLength(1);
+    expect(groupIn(original)).toEqual(held);
+    expect(groupIn(copy)?.ingress).toHaveLength(2);
   });
 });
