@@ -47,6 +47,35 @@ const SubnetsReadSchema = z.discriminatedUnion("readable", [
   }),
   z.strictObject({ readable: z.literal(false), reason: z.string().min(1) }),
 ]);
+const IngressRuleSchema = z.strictObject({
+  protocol: z.string().min(1),
+  fromPort: z.number().int(),
+  toPort: z.number().int(),
+  // Absent for a rule whose source is a group or a prefix list.
+  cidr: cidr.optional(),
+});
+const SecurityGroupsReadSchema = z.discriminatedUnion("readable", [
+  z.strictObject({
+    readable: z.literal(true),
+    groups: z.array(
+      z.strictObject({
+        id: z.string().min(1),
+        tags: tags.default({}),
+        ingress: z.array(IngressRuleSchema).default([]),
+        // The service's own rules among them, with the connection each was made for.
+        tagged: z
+          .array(IngressRuleSchema.extend({ id: z.string().min(1), connectionId: z.string().min(1) }))
+          .default([]),
+      }),
+    ),
+  }),
+  z.strictObject({ readable: z.literal(false), reason: z.string().min(1) }),
+]);
+const QuotasSchema = z.strictObject({
+  routesPerTable: z.number().int().positive(),
+  activePeeringsPerVpc: z.number().int().positive(),
+  rulesPerSecurityGroup: z.number().int().positive(),
+});
 const SideSchema = z.strictObject({
   account: z.string().min(1),
   region: z.string().min(1),
@@ -71,6 +100,12 @@ const DecisionFactsSchema = z.strictObject({
   // Needed only when a rule routes to subnets, as the service reads them only then.
   accepterSubnets: SubnetsReadSchema.optional(),
   requesterSubnets: SubnetsReadSchema.optional(),
+  // Needed only when a rule opens security groups.
+  accepterSecurityGroups: SecurityGroupsReadSchema.optional(),
+  requesterSecurityGroups: SecurityGroupsReadSchema.optional(),
+  // With them, the request is checked against them, and the accepter VPC's count when given.
+  quotas: QuotasSchema.optional(),
+  accepterActivePeerings: z.number().int().nonnegative().optional(),
 }) satisfies z.ZodType<DecisionFacts>;
 
 /**

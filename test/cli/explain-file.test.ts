@@ -91,6 +91,56 @@ describe("explain --file with DecisionFacts", () => {
     expect(plan.join("\n")).not.toMatch(/requester .* 10\.0\.0\.0\/16/);
   });
 
+  it("explains the security-group rules a rule opens, and a group over its quota", async () => {
+    const facts = readFixture("facts-approved.json");
+    const ssh = Array.from({ length: 59 }, (_, i) => ({
+      protocol: "tcp",
+      fromPort: 22,
+      toPort: 22,
+      cidr: `192.168.${i}.0/24`,
+    }));
+    facts.accepterSecurityGroups = {
+      readable: true,
+      groups: [{ id: "sg-0payments00000000", tags: { Peering: "payments" }, ingress: ssh.slice(0, 1) }],
+    };
+    facts.requesterSecurityGroups = { readable: true, groups: [] };
+    const opening = readFileSync(SHIPPED_POLICY, "utf8").replace(
+      "      accepter: none # none (default)",
+      "      accepter: { tags: { Peering: payments } } # none (default)",
+    );
+    expect(opening).toContain("Peering: payments");
+    const policy = tempFile("open.yml", opening);
+
+    const result = await runCli("explain", "--file", tempFile("groups.json", facts), "--policy", policy);
+
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("Action: ACCEPT");
+    const rules = result.out.slice(result.out.indexOf("Security-group rules:") + 1);
+    expect(rules).toContainEqual(
+      expect.stringMatching(
+        row(
+          "accepter",
+          "111111111111",
+          "us-east-1",
+          "sg-0payments00000000",
+          "tcp",
+          "443",
+          "10.20.0.0/16",
+          "create",
+        ),
+      ),
+    );
+
+    facts.accepterSecurityGroups.groups[0].ingress = ssh;
+    facts.quotas = { routesPerTable: 500, activePeeringsPerVpc: 50, rulesPerSecurityGroup: 60 };
+    const full = await runCli("explain", "--file", tempFile("full.json", facts), "--policy", policy);
+
+    expect(full.out).toContain("Action: REJECT");
+    expect(full.out).toContain(
+      "  - security group sg-0payments00000000 (111111111111 us-east-1) holds 59 IPv4 inbound rules; this request adds 2, over the quota of 60",
+    );
+  });
+
   it("explains a CIDR outside the allowlist: REJECT, with each rule's reason", async () => {
     const facts = readFixture("facts-approved.json");
     facts.connection.requester.cidrs = ["10.99.0.0/16"];
