@@ -2,6 +2,7 @@ import { CreateTagsCommand } from "@aws-sdk/client-ec2";
 import { APPROVAL_TAG } from "../shared/decision/approval-tag";
 import type { Decision } from "../shared/decision/decision";
 import { loadPolicy } from "../shared/policy/load-policy";
+import { tagList } from "../shared/tags";
 import { type Answer, APPROVAL_REASON_TAG, planAnswer } from "./answer-plan";
 import { describeSide, planTable } from "./format-decision";
 import { EXIT, InputError, type Io } from "./io";
@@ -72,9 +73,7 @@ export async function answerRequest(options: AnswerOptions, io: Io): Promise<num
     `  accepter   ${describeSide(decision.accepter)}`,
     `  requester  ${describeSide(decision.requester)}`,
     `Rule: ${decision.rule} (approval: required)`,
-    `Tagged ${connectionId} in account ${account} region ${region} as ${caller.arn}: ${Object.entries(tags)
-      .map(([key, value]) => `${key}=${value}`)
-      .join(", ")}`,
+    `Tagged ${connectionId} in account ${account} region ${region} as ${caller.arn}: ${tagList(tags)}`,
   ];
   if (plan.previous !== undefined) lines.push(`  (${APPROVAL_TAG} was '${plan.previous}' before)`);
   const staleReason = facts.connection.tags[APPROVAL_REASON_TAG];

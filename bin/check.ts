@@ -2,6 +2,7 @@ import { loadPolicy } from "../shared/policy/load-policy";
 import { describeProblem, PolicyError } from "../shared/policy/policy-error";
 import type { Policy, RouteTableSelector, Rule } from "../shared/policy/schema";
 import { opensSecurityGroups } from "../shared/policy/security-groups";
+import { tagList } from "../shared/tags";
 import { EXIT, type Io } from "./io";
 import { formatPolicyAccess, policyAccess, policyIsLeastAccess } from "./least-access-policy";
 import { groupsText, ingressText, reachText } from "./rule-text";
@@ -93,6 +94,5 @@ function any(list: string[] | undefined): string {
 
 function selector(value: RouteTableSelector): string {
   if (typeof value === "string") return value;
-  const tags = Object.entries(value.tags).map(([key, tagValue]) => `${key}=${tagValue}`);
-  return `tables tagged ${tags.join(", ")}`;
+  return `tables tagged ${tagList(value.tags)}`;
 }

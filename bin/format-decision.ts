@@ -1,6 +1,7 @@
 import type { Decision } from "../shared/decision/decision";
 import type { PeeringSide } from "../shared/facts";
 import type { PlannedRoute } from "../shared/routes/plan-routes";
+import { portsText } from "../shared/security-groups/ports-text";
 
 // Fields printed in their own sections below; any other field of the decision (the type grows) is
 // printed generically after them, so that nothing the service decided is hidden from the reader.
@@ -69,8 +70,7 @@ export function planTable(plan: PlannedRoute[]): string[] {
 
 /** Each rule the plan wants (to create, or present) and each of the service's own it revokes. */
 function rulesTable({ plan, revoke }: NonNullable<Decision["securityGroupRules"]>): string[] {
-  const ports = (r: { fromPort: number; toPort: number }) =>
-    r.fromPort < 0 ? "all" : r.fromPort === r.toPort ? `${r.fromPort}` : `${r.fromPort}-${r.toPort}`;
+  const ports = (r: { fromPort: number; toPort: number }) => portsText(r.fromPort, r.toPort);
   return table(
     ["SIDE", "ACCOUNT", "REGION", "GROUP", "PROTOCOL", "PORTS", "SOURCE", "STATUS"],
     [

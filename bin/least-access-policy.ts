@@ -1,6 +1,6 @@
 import type { Policy, Reach, RouteTableSelector, Rule } from "../shared/policy/schema";
 import type { Side } from "../shared/routes/plan-routes";
-import { tagList } from "./rule-text";
+import { tagList } from "../shared/tags";
 
 /** What one side's route tables route to under a rule: which tables, and which of the peer's addresses. */
 export interface SideAccess {

@@ -1,11 +1,5 @@
 import type { Ingress, Reach, SecurityGroupSelector } from "../shared/policy/schema";
-
-/** Tags as people write them: `Tier=app, Env=prod`. */
-export function tagList(tags: Record<string, string>): string {
-  return Object.entries(tags)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(", ");
-}
+import { tagList } from "../shared/tags";
 
 /** Which of a side's addresses the peer's tables route to. */
 export function reachText(reach: Reach): string {

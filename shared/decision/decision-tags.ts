@@ -1,3 +1,4 @@
+import { carriesTags } from "../tags";
 import type { Decision } from "./decision";
 
 export const TAG_PREFIX = "peering-autopilot:";
@@ -33,7 +34,7 @@ export function decisionTags(
   now: Date,
 ): Record<string, string> {
   const wanted = wantedTags(decision);
-  const unchanged = Object.entries(wanted).every(([key, value]) => current[key] === value);
+  const unchanged = carriesTags(current, wanted);
   const announced: Record<string, string> = decision.findings.includes("expiring-soon")
     ? { [EXPIRY_ANNOUNCED_TAG]: now.toISOString() }
     : {};

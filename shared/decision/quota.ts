@@ -3,6 +3,7 @@ import { groupBy, type NonEmpty } from "../collections";
 import type { DecisionFacts, IngressRule } from "../facts";
 import type { PlannedRoute } from "../routes/plan-routes";
 import type { PlannedRule } from "../security-groups/plan-rules";
+import { portsText } from "../security-groups/ports-text";
 import type { SecurityGroupRules } from "./decision";
 
 /**
@@ -160,8 +161,7 @@ function countsFor(rule: IngressRule, family: Family): boolean {
 }
 
 function ruleText(rule: PlannedRule): string {
-  const ports = rule.fromPort === rule.toPort ? `${rule.fromPort}` : `${rule.fromPort}-${rule.toPort}`;
-  return `${rule.protocol} ${ports} from ${rule.cidr}`;
+  return `${rule.protocol} ${portsText(rule.fromPort, rule.toPort)} from ${rule.cidr}`;
 }
 
 function held(holds: number, meanwhile: number, noun: string): string {

@@ -2,6 +2,7 @@ import { contains } from "../cidr";
 import type { SubnetsRead } from "../facts";
 import { reachesSubnets } from "../policy/reach";
 import type { Reach } from "../policy/schema";
+import { carriesTags, tagList } from "../tags";
 
 /** The peer addresses one side's tables route to, and what was asked for but is not routed. */
 export type Reached =
@@ -34,13 +35,10 @@ export function reachedDestinations(reach: Reach, peer: Peer): Reached {
   if (reachesSubnets(reach)) {
     if (!peer.subnets) return { kind: "unknown", reason: `the ${peer.side} subnets were not read` };
     if (!peer.subnets.readable) return { kind: "unknown", reason: peer.subnets.reason };
-    const wanted = Object.entries(reach.subnets.tags);
-    const tagged = peer.subnets.subnets.filter((subnet) =>
-      wanted.every(([key, value]) => subnet.tags[key] === value),
-    );
+    const tagged = peer.subnets.subnets.filter((subnet) => carriesTags(subnet.tags, reach.subnets.tags));
     const blocks = tagged.flatMap((subnet) => subnet.cidrs.map((cidr) => ({ subnet: subnet.id, cidr })));
     const routed = blocks.filter(({ cidr }) => inside(cidr));
-    const tags = wanted.map(([key, value]) => `${key}=${value}`).join(", ");
+    const tags = tagList(reach.subnets.tags);
     return {
       kind: "reached",
       destinations: [...new Set(routed.map(({ cidr }) => cidr))],

@@ -2,6 +2,7 @@ import { isIpv6 } from "../cidr";
 import type { IngressRule, SecurityGroup, SecurityGroupsRead } from "../facts";
 import type { Ingress, SecurityGroupSelector } from "../policy/schema";
 import type { Side } from "../routes/plan-routes";
+import { carriesTags, tagList } from "../tags";
 import { ruleKey } from "./rule-key";
 
 /** An ingress rule the plan wants on one group: `create` it, or it is already `present` (whoever made it). */
@@ -92,9 +93,8 @@ function selectGroups(
       ),
     };
   }
-  const tags = Object.entries(selector.tags);
-  const selected = groups.filter((group) => tags.every(([key, value]) => group.tags[key] === value));
-  const named = tags.map(([key, value]) => `${key}=${value}`).join(", ");
+  const selected = groups.filter((group) => carriesTags(group.tags, selector.tags));
+  const named = tagList(selector.tags);
   return {
     selected,
     notes:

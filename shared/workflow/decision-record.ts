@@ -5,6 +5,7 @@ import { changesOf } from "../decision/changes";
 import type { Decision } from "../decision/decision";
 import type { PlannedRoute } from "../routes/plan-routes";
 import type { PlannedRevoke, PlannedRule } from "../security-groups/plan-rules";
+import { portsText } from "../security-groups/ports-text";
 
 /** Where a route is, in a form that reads well in a log line. */
 export interface RouteRef {
@@ -189,7 +190,7 @@ export function toRuleRef(
     groupId,
     ...(ruleId && { ruleId }),
     protocol,
-    ports: fromPort < 0 ? "all" : fromPort === toPort ? String(fromPort) : `${fromPort}-${toPort}`,
+    ports: portsText(fromPort, toPort),
     source: cidr ?? "another source",
     ...(extra.error !== undefined && { error: extra.error }),
   };

@@ -9,6 +9,7 @@ import { groupBy, type NonEmpty } from "../../collections";
 import type { PlannedRevoke, PlannedRule } from "../../security-groups/plan-rules";
 import { CONNECTION_TAG, ruleKey } from "../../security-groups/rule-key";
 import { failureText, hasErrorCode } from "../error-code";
+import { toIngressRule } from "../read/to-facts";
 import type { AwsSessions } from "../sessions/sessions";
 
 export type RuleResult =
@@ -70,12 +71,7 @@ async function authorize(
     );
     const ids = new Map(
       (answer.SecurityGroupRules ?? []).map((made) => [
-        ruleKey({
-          protocol: made.IpProtocol ?? "-1",
-          fromPort: made.FromPort ?? -1,
-          toPort: made.ToPort ?? -1,
-          ...((made.CidrIpv4 ?? made.CidrIpv6) && { cidr: made.CidrIpv4 ?? made.CidrIpv6 }),
-        }),
+        ruleKey(toIngressRule(made)),
         made.SecurityGroupRuleId ?? "",
       ]),
     );

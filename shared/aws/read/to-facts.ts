@@ -80,12 +80,12 @@ export function toSecurityGroup(group: Ec2SecurityGroup): SecurityGroup {
   return {
     id: group.GroupId ?? "",
     tags: toTagMap(group.Tags),
-    ingress: (group.IpPermissions ?? []).flatMap(toIngressRules),
+    ingress: (group.IpPermissions ?? []).flatMap(rulesOfPermission),
     tagged: [],
   };
 }
 
-function toIngressRules(permission: IpPermission): IngressRule[] {
+function rulesOfPermission(permission: IpPermission): IngressRule[] {
   const base = {
     protocol: canonicalProtocol(permission.IpProtocol ?? "-1"),
     // EC2 leaves the ports out for a protocol that has none.
@@ -104,10 +104,13 @@ function toIngressRules(permission: IpPermission): IngressRule[] {
 export function toTaggedRule(rule: Ec2SecurityGroupRule): TaggedRule | undefined {
   const connectionId = toTagMap(rule.Tags)[CONNECTION_TAG];
   if (rule.IsEgress || !connectionId || !rule.SecurityGroupRuleId) return undefined;
+  return { id: rule.SecurityGroupRuleId, connectionId, ...toIngressRule(rule) };
+}
+
+/** A rule as DescribeSecurityGroupRules and AuthorizeSecurityGroupIngress show it: what it admits. */
+export function toIngressRule(rule: Ec2SecurityGroupRule): IngressRule {
   const cidr = rule.CidrIpv4 ?? rule.CidrIpv6;
   return {
-    id: rule.SecurityGroupRuleId,
-    connectionId,
     protocol: canonicalProtocol(rule.IpProtocol ?? "-1"),
     fromPort: rule.FromPort ?? -1,
     toPort: rule.ToPort ?? -1,
